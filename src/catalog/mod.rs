@@ -1,0 +1,4 @@
+//! The public job catalog: the projection of publishable postings, its sync and its queries.
+
+pub mod projection;
+pub mod sync;

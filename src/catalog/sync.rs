@@ -1,0 +1,225 @@
+//! Writes to `public.job_catalog`: the post-save hook (same transaction as the posting write) and
+//! the per-tenant reconcile that repairs drift. Every write is guarded by the posting version so an
+//! older write can never overwrite a newer one.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sqlx::{PgConnection, QueryBuilder};
+use uuid::Uuid;
+
+use super::projection::{CatalogEntry, Company, ENTRY_COLUMNS, project};
+use crate::postings::{self, model::Posting};
+use crate::tenancy::{Tenant, TenantTx};
+
+/// The company behind a tenant, read with a share lock so that a concurrent suspend (which locks
+/// the tenant row for update) waits for this transaction, and this one for it.
+pub async fn lock_company(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+) -> sqlx::Result<Option<Company>> {
+    sqlx::query_as::<_, Company>(
+        "SELECT id AS tenant_id, slug, name, status = 'active' AS active
+           FROM public.tenants WHERE id = $1 FOR SHARE",
+    )
+    .bind(tenant_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Post-save hook: makes the catalog row of `posting` match its projection, in the caller's
+/// transaction. Returns what happened.
+pub async fn sync_posting(
+    ttx: &mut TenantTx,
+    company: &Company,
+    posting: &Posting,
+) -> sqlx::Result<SyncAction> {
+    match project(posting, company) {
+        Some(entry) => {
+            upsert_entries(ttx, std::slice::from_ref(&entry), false).await?;
+            Ok(SyncAction::Upserted)
+        }
+        None => {
+            let n = delete_entries(ttx, &[(posting.id, posting.version)]).await?;
+            Ok(if n > 0 {
+                SyncAction::Deleted
+            } else {
+                SyncAction::Absent
+            })
+        }
+    }
+}
+
+/// What the post-save hook did to the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncAction {
+    Upserted,
+    Deleted,
+    Absent,
+}
+
+/// Inserts or updates catalog rows in one statement. A row is only overwritten by a strictly newer
+/// posting version, or — with `repair` — by the same version (reconcile fixing a hand-edited row).
+/// Counters are never written here; a new row starts with the tenant's application count.
+pub async fn upsert_entries(
+    conn: &mut PgConnection,
+    entries: &[CatalogEntry],
+    repair: bool,
+) -> sqlx::Result<u64> {
+    let mut total = 0;
+    // 20 columns per row keeps each statement well under the 65,535 bind-parameter limit.
+    for chunk in entries.chunks(1000) {
+        let mut qb = QueryBuilder::new(format!(
+            "INSERT INTO public.job_catalog ({ENTRY_COLUMNS}, application_count) "
+        ));
+        qb.push_values(chunk, |mut b, e| {
+            b.push_bind(e.job_id)
+                .push_bind(e.tenant_id)
+                .push_bind(&e.company_slug)
+                .push_bind(&e.company_name)
+                .push_bind(&e.title)
+                .push_bind(&e.description_html)
+                .push_bind(&e.description_text)
+                .push_bind(&e.location)
+                .push_bind(e.remote_policy)
+                .push_bind(e.job_type)
+                .push_bind(&e.category)
+                .push_bind(e.salary_min)
+                .push_bind(e.salary_max)
+                .push_bind(&e.salary_currency)
+                .push_bind(e.salary_period)
+                .push_bind(&e.application_form)
+                .push_bind(e.published_at)
+                .push_bind(e.expires_at)
+                .push_bind(e.posting_version)
+                .push_bind(e.posting_updated_at)
+                // Unqualified: the tenant's own applications table (search_path is the tenant).
+                .push("(SELECT count(*) FROM applications a WHERE a.job_id = ")
+                .push_bind_unseparated(e.job_id)
+                .push_unseparated(")");
+        });
+        qb.push(
+            " ON CONFLICT (job_id) DO UPDATE SET
+                tenant_id = EXCLUDED.tenant_id, company_slug = EXCLUDED.company_slug,
+                company_name = EXCLUDED.company_name, title = EXCLUDED.title,
+                description_html = EXCLUDED.description_html,
+                description_text = EXCLUDED.description_text, location = EXCLUDED.location,
+                remote_policy = EXCLUDED.remote_policy, job_type = EXCLUDED.job_type,
+                category = EXCLUDED.category, salary_min = EXCLUDED.salary_min,
+                salary_max = EXCLUDED.salary_max, salary_currency = EXCLUDED.salary_currency,
+                salary_period = EXCLUDED.salary_period, application_form = EXCLUDED.application_form,
+                published_at = EXCLUDED.published_at, expires_at = EXCLUDED.expires_at,
+                posting_version = EXCLUDED.posting_version,
+                posting_updated_at = EXCLUDED.posting_updated_at, synced_at = now()
+              WHERE public.job_catalog.tenant_id = EXCLUDED.tenant_id AND ",
+        );
+        qb.push(if repair {
+            "public.job_catalog.posting_version <= EXCLUDED.posting_version"
+        } else {
+            "public.job_catalog.posting_version < EXCLUDED.posting_version"
+        });
+        total += qb.build().execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(total)
+}
+
+/// Deletes catalog rows `(job_id, version)` unless the row holds a newer posting version.
+pub async fn delete_entries(conn: &mut PgConnection, rows: &[(Uuid, i64)]) -> sqlx::Result<u64> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
+    let versions: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let r = sqlx::query(
+        "DELETE FROM public.job_catalog c
+          USING unnest($1::uuid[], $2::bigint[]) AS d(job_id, version)
+          WHERE c.job_id = d.job_id AND c.posting_version <= d.version",
+    )
+    .bind(ids)
+    .bind(versions)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected())
+}
+
+/// Drift found (and, unless a dry run, repaired) for one tenant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Drift {
+    pub inserted: u64,
+    pub updated: u64,
+    pub deleted: u64,
+    pub unchanged: u64,
+}
+
+impl Drift {
+    pub fn total(&self) -> u64 {
+        self.inserted + self.updated + self.deleted
+    }
+
+    pub fn add(&mut self, other: &Drift) {
+        self.inserted += other.inserted;
+        self.updated += other.updated;
+        self.deleted += other.deleted;
+        self.unchanged += other.unchanged;
+    }
+}
+
+/// Diffs one tenant's postings against its catalog rows and repairs every difference: missing
+/// rows, rows whose content differs from the projection, and rows that must not exist (posting
+/// gone, not publishable, or tenant suspended). Counters are left alone.
+pub async fn reconcile_tenant(
+    ttx: &mut TenantTx,
+    tenant: &Tenant,
+    dry_run: bool,
+) -> anyhow::Result<Drift> {
+    let company = lock_company(ttx, tenant.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("tenant {} disappeared", tenant.slug))?;
+    let postings = postings::db::list_live(ttx).await?;
+    let expected: HashMap<Uuid, CatalogEntry> = postings
+        .iter()
+        .filter_map(|p| project(p, &company))
+        .map(|e| (e.job_id, e))
+        .collect();
+    let actual: Vec<CatalogEntry> = sqlx::query_as(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM public.job_catalog WHERE tenant_id = $1"
+    ))
+    .bind(tenant.id)
+    .fetch_all(&mut **ttx)
+    .await?;
+
+    let mut drift = Drift::default();
+    let mut to_write = Vec::new();
+    let mut to_delete = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for row in actual {
+        seen.insert(row.job_id);
+        match expected.get(&row.job_id) {
+            None => {
+                drift.deleted += 1;
+                to_delete.push((row.job_id, row.posting_version));
+            }
+            Some(want) if *want != row => {
+                drift.updated += 1;
+                to_write.push(want.clone());
+            }
+            Some(_) => drift.unchanged += 1,
+        }
+    }
+    for (id, want) in &expected {
+        if !seen.contains(id) {
+            drift.inserted += 1;
+            to_write.push(want.clone());
+        }
+    }
+    if !dry_run {
+        upsert_entries(ttx, &to_write, true).await?;
+        delete_entries(ttx, &to_delete).await?;
+    }
+    Ok(drift)
+}
+
+/// Brings a tenant's catalog rows in line after a status change (same transaction).
+pub async fn resync_tenant(ttx: &mut TenantTx, tenant: &Tenant) -> anyhow::Result<Drift> {
+    reconcile_tenant(ttx, tenant, false).await
+}

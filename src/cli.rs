@@ -1,0 +1,297 @@
+//! The `careers` command line: argument definitions and one function per subcommand.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::db::{Database, migrate};
+use crate::server::{self, AppState};
+use crate::{auth, tenancy};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "careers",
+    version,
+    about = "Multi-tenant public careers platform"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate, start the scheduler and serve HTTP.
+    Serve(ServeArgs),
+    /// Apply shared migrations, then tenant migrations for every tenant that is behind.
+    Migrate,
+    /// Manage tenants (companies).
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Manage HR users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Listen address (default: CAREERS_ADDR or 127.0.0.1:3000).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<SocketAddr>,
+    /// Seed demo tenants, jobs and HR users when the database has no tenants; print the logins.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Create a tenant with its schema and career page; prints its id.
+    Create {
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// A host name that serves this tenant's career page (repeatable).
+        #[arg(long = "domain", value_name = "HOST")]
+        domains: Vec<String>,
+    },
+    /// List tenants: slug, name, status, open jobs.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Suspend a tenant: its jobs leave the public catalog at once.
+    Suspend { slug: String },
+    /// Reactivate a suspended tenant: its publishable jobs return to the catalog.
+    Activate { slug: String },
+    /// Delete a tenant, its schema and every public row of it.
+    Delete {
+        slug: String,
+        /// Confirm the deletion (it cannot be undone).
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an HR user of a tenant; the password is read from standard input.
+    Create { slug: String, email: String },
+    /// Set a new password for an HR user (read from standard input) and lift any lockout.
+    ResetPassword { slug: String, email: String },
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate => with_db(None, |db| Box::pin(migrate_cmd(db))).await,
+        Command::Tenant(cmd) => with_db(None, |db| Box::pin(tenant_cmd(db, cmd))).await,
+        Command::User(cmd) => with_db(None, |db| Box::pin(user_cmd(db, cmd))).await,
+    }
+}
+
+type CmdFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + 'a>>;
+
+/// Connects (starting the embedded database if needed), migrates, runs `f`, then closes —
+/// stopping the embedded database only if this process started it.
+async fn with_db(
+    addr: Option<SocketAddr>,
+    f: impl for<'a> FnOnce(&'a Database) -> CmdFuture<'a>,
+) -> anyhow::Result<()> {
+    let settings = Settings::from_env(addr)?;
+    let db = Database::connect(&settings).await?;
+    let result = async {
+        migrate::run_shared(&db.pool).await?;
+        f(&db).await
+    }
+    .await;
+    db.close().await?;
+    result
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let settings = Settings::from_env(args.addr)?;
+    let db = Database::connect(&settings).await?;
+    let result = async {
+        migrate_all(&db, false).await?;
+        if args.demo {
+            crate::demo::seed_if_empty(&db.pool).await?;
+        }
+        let state = AppState::new(db.pool.clone(), settings);
+        server::serve(state).await
+    }
+    .await;
+    db.close().await?;
+    result
+}
+
+async fn migrate_all(db: &Database, verbose: bool) -> anyhow::Result<()> {
+    let shared = migrate::run_shared(&db.pool).await?;
+    let tenants = migrate::run_tenants(&db.pool, |m| {
+        if verbose {
+            println!(
+                "tenant {}: migrated from version {} to {}",
+                m.slug, m.from, m.to
+            );
+        }
+    })
+    .await?;
+    if verbose {
+        if shared == 0 && tenants.is_empty() {
+            println!(
+                "Everything is up to date (schema version {}).",
+                migrate::latest_tenant_version()
+            );
+        } else {
+            println!(
+                "Applied {shared} shared migration(s); migrated {} tenant schema(s).",
+                tenants.len()
+            );
+        }
+    } else {
+        tracing::info!(shared, tenants = tenants.len(), "migrations applied");
+    }
+    Ok(())
+}
+
+async fn migrate_cmd(db: &Database) -> anyhow::Result<()> {
+    migrate_all(db, true).await
+}
+
+async fn tenant_cmd(db: &Database, cmd: TenantCommand) -> anyhow::Result<()> {
+    let pool = &db.pool;
+    match cmd {
+        TenantCommand::Create {
+            slug,
+            name,
+            domains,
+        } => {
+            let t = tenancy::create(pool, &slug, &name, &domains).await?;
+            println!("{}", t.id);
+        }
+        TenantCommand::List { json } => {
+            let tenants = tenancy::list(pool).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&tenants)?);
+            } else if tenants.is_empty() {
+                println!(
+                    "No tenants yet. Create one with `careers tenant create SLUG --name NAME`."
+                );
+            } else {
+                let w = tenants
+                    .iter()
+                    .map(|t| t.slug.len())
+                    .max()
+                    .unwrap_or(4)
+                    .max(4);
+                let n = tenants
+                    .iter()
+                    .map(|t| t.name.chars().count())
+                    .max()
+                    .unwrap_or(4)
+                    .max(4);
+                println!(
+                    "{:<w$}  {:<n$}  {:<9}  {:>9}  DOMAINS",
+                    "SLUG", "NAME", "STATUS", "OPEN JOBS"
+                );
+                for t in tenants {
+                    println!(
+                        "{:<w$}  {:<n$}  {:<9}  {:>9}  {}",
+                        t.slug,
+                        t.name,
+                        t.status,
+                        t.open_jobs,
+                        t.domains.join(", ")
+                    );
+                }
+            }
+        }
+        TenantCommand::Suspend { slug } => {
+            let changed = tenancy::set_status(pool, &slug, false).await?;
+            println!(
+                "{}",
+                if changed {
+                    format!("Suspended {slug}; its jobs left the public catalog.")
+                } else {
+                    format!("{slug} was already suspended.")
+                }
+            );
+        }
+        TenantCommand::Activate { slug } => {
+            let changed = tenancy::set_status(pool, &slug, true).await?;
+            println!(
+                "{}",
+                if changed {
+                    format!("Activated {slug}; its open jobs are public again.")
+                } else {
+                    format!("{slug} was already active.")
+                }
+            );
+        }
+        TenantCommand::Delete { slug, yes } => {
+            if !yes {
+                bail!(
+                    "deleting tenant `{slug}` drops its schema and all its data; add --yes to confirm"
+                );
+            }
+            tenancy::delete(pool, &slug).await?;
+            println!("Deleted tenant {slug}.");
+        }
+    }
+    Ok(())
+}
+
+async fn user_cmd(db: &Database, cmd: UserCommand) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Create { slug, email } => {
+            tenancy::require(&db.pool, &slug).await?;
+            let password = read_password()?;
+            let user = auth::create_user(&db.pool, &slug, &email, &password).await?;
+            println!("Created HR user {} for {slug}.", user.email);
+        }
+        UserCommand::ResetPassword { slug, email } => {
+            tenancy::require(&db.pool, &slug).await?;
+            let password = read_password()?;
+            auth::reset_password(&db.pool, &slug, &email, &password).await?;
+            println!("Password updated for {email}.");
+        }
+    }
+    Ok(())
+}
+
+/// Reads a password from standard input (first line). On a terminal it prompts without echo.
+fn read_password() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    let tty = stdin.is_terminal();
+    if tty {
+        eprint!(
+            "Password (at least {} characters): ",
+            auth::MIN_PASSWORD_LEN
+        );
+        let _ = std::io::stderr().flush();
+        let _ = std::process::Command::new("stty")
+            .arg("-echo")
+            .stdin(std::process::Stdio::inherit())
+            .status();
+    }
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    if tty {
+        let _ = std::process::Command::new("stty")
+            .arg("echo")
+            .stdin(std::process::Stdio::inherit())
+            .status();
+        eprintln!();
+    }
+    read.context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        bail!(
+            "no password given: pipe it on standard input, e.g. `echo 'a long secret' | careers user create acme hr@acme.com`"
+        );
+    }
+    Ok(password)
+}

@@ -1,0 +1,135 @@
+//! Typed settings from the environment and command-line flags, built once and passed in state.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+
+/// Log output format (`CAREERS_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Everything the process reads from its environment (DESIGN §4).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `DATABASE_URL`; `None` runs the embedded PostgreSQL cluster.
+    pub database_url: Option<String>,
+    pub data_dir: PathBuf,
+    pub addr: SocketAddr,
+    /// Absolute base URL for links, without a trailing slash.
+    pub public_url: String,
+    /// Reconcile schedule; `None` when set to `off`.
+    pub reconcile_cron: Option<String>,
+    pub smtp_url: Option<String>,
+    pub log_format: LogFormat,
+}
+
+impl Settings {
+    /// Reads settings from the process environment; `addr` (from `--addr`) wins over `CAREERS_ADDR`.
+    pub fn from_env(addr: Option<SocketAddr>) -> anyhow::Result<Self> {
+        Self::from_lookup(addr, |k| std::env::var(k).ok())
+    }
+
+    /// Same as [`Settings::from_env`] with an injectable lookup, for tests.
+    pub fn from_lookup(
+        addr: Option<SocketAddr>,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Self> {
+        let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let addr = match addr {
+            Some(a) => a,
+            None => match get("CAREERS_ADDR") {
+                Some(v) => v.parse().with_context(|| {
+                    format!("CAREERS_ADDR={v:?} is not a HOST:PORT address such as 127.0.0.1:3000")
+                })?,
+                None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+            },
+        };
+        let data_dir = PathBuf::from(get("CAREERS_DATA_DIR").unwrap_or_else(|| ".careers".into()));
+        let public_url = match get("CAREERS_PUBLIC_URL") {
+            Some(v) => {
+                let parsed = url::Url::parse(&v).with_context(|| {
+                    format!("CAREERS_PUBLIC_URL={v:?} is not an absolute URL such as https://jobs.example.com")
+                })?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    bail!("CAREERS_PUBLIC_URL={v:?} must start with http:// or https://");
+                }
+                v.trim_end_matches('/').to_string()
+            }
+            None => format!("http://{addr}"),
+        };
+        let reconcile_cron = match get("CAREERS_RECONCILE_CRON") {
+            Some(v) if v.eq_ignore_ascii_case("off") => None,
+            Some(v) => Some(v),
+            None => Some("0 */10 * * * *".to_string()),
+        };
+        let log_format = match get("CAREERS_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => bail!("CAREERS_LOG_FORMAT={other:?} must be `text` or `json`"),
+        };
+        Ok(Settings {
+            database_url: get("DATABASE_URL"),
+            data_dir,
+            addr,
+            public_url,
+            reconcile_cron,
+            smtp_url: get("CAREERS_SMTP_URL"),
+            log_format,
+        })
+    }
+
+    /// Whether cookies must be `Secure` (the public URL is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(None, |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_match_the_design() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.public_url, "http://127.0.0.1:3000");
+        assert_eq!(s.data_dir, PathBuf::from(".careers"));
+        assert_eq!(s.reconcile_cron.as_deref(), Some("0 */10 * * * *"));
+        assert!(s.database_url.is_none());
+        assert_eq!(s.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn reconcile_can_be_switched_off_and_bad_values_are_named() {
+        assert!(
+            settings(&[("CAREERS_RECONCILE_CRON", "off")])
+                .unwrap()
+                .reconcile_cron
+                .is_none()
+        );
+        let err = settings(&[("CAREERS_ADDR", "nope")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("CAREERS_ADDR"), "{err}");
+        let err = settings(&[("CAREERS_LOG_FORMAT", "xml")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("CAREERS_LOG_FORMAT"), "{err}");
+        let err = settings(&[("CAREERS_PUBLIC_URL", "ftp://x")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("CAREERS_PUBLIC_URL"), "{err}");
+    }
+}

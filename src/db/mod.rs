@@ -1,0 +1,103 @@
+//! Database access: the connection pool, the embedded PostgreSQL launcher and the migration runner.
+
+pub mod embedded;
+pub mod migrate;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, PgPool};
+
+use crate::config::Settings;
+use embedded::EmbeddedPostgres;
+
+/// Name of the application database inside the embedded cluster.
+pub const EMBEDDED_DATABASE: &str = "careers";
+
+/// The pool plus, when the embedded cluster is in use, the handle that stops it.
+pub struct Database {
+    pub pool: PgPool,
+    embedded: Option<EmbeddedPostgres>,
+}
+
+impl Database {
+    /// Connects to `DATABASE_URL`, or starts (or attaches to) the embedded cluster.
+    pub async fn connect(settings: &Settings) -> anyhow::Result<Self> {
+        let (opts, embedded) = match &settings.database_url {
+            Some(url) => {
+                let opts: PgConnectOptions = url.parse().context(
+                    "DATABASE_URL is not a valid PostgreSQL URL (postgres://user@host/db)",
+                )?;
+                (opts, None)
+            }
+            None => {
+                let pg = EmbeddedPostgres::start(&settings.data_dir.join("postgres")).await?;
+                ensure_database(&pg.connect_options("postgres"), EMBEDDED_DATABASE).await?;
+                (pg.connect_options(EMBEDDED_DATABASE), Some(pg))
+            }
+        };
+        let pool = match pool_options().connect_with(opts).await {
+            Ok(pool) => pool,
+            Err(e) => {
+                if let Some(pg) = &embedded {
+                    let _ = pg.stop().await;
+                }
+                return Err(e).context("cannot connect to PostgreSQL");
+            }
+        };
+        Ok(Database { pool, embedded })
+    }
+
+    /// Closes the pool and stops the embedded cluster if this process started it.
+    pub async fn close(self) -> anyhow::Result<()> {
+        self.pool.close().await;
+        if let Some(pg) = self.embedded {
+            pg.stop().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Pool settings shared by the server, the CLI and the tests.
+pub fn pool_options() -> PgPoolOptions {
+    let max = std::env::var("CAREERS_DB_POOL_SIZE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16);
+    PgPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(10))
+}
+
+/// Creates `name` in the cluster reached by `admin` unless it exists.
+pub async fn ensure_database(admin: &PgConnectOptions, name: &str) -> anyhow::Result<()> {
+    let mut conn = admin
+        .connect()
+        .await
+        .context("cannot connect to PostgreSQL")?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(name)
+            .fetch_one(&mut conn)
+            .await?;
+    if !exists {
+        let sql = format!("CREATE DATABASE {}", quote_ident(name));
+        if let Err(e) = sqlx::raw_sql(&sql).execute(&mut conn).await {
+            // Another process may have created it in the meantime.
+            let code = e
+                .as_database_error()
+                .and_then(|d| d.code().map(|c| c.to_string()));
+            if code.as_deref() != Some("42P04") {
+                return Err(e).context("cannot create the application database");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Quotes an SQL identifier (doubling embedded quotes). Tenant schemas use
+/// [`crate::tenancy::SchemaName::quoted`] instead.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}

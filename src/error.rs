@@ -1,0 +1,244 @@
+//! One error type for requests (`AppError`), rendered as RFC 9457 problem+json, plus `FieldError`
+//! and `FieldErrors` for validation messages keyed by field name.
+
+use std::collections::BTreeMap;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// One validation message for one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Validation messages by field name, in a stable order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct FieldErrors(pub BTreeMap<String, Vec<String>>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.entry(field.into()).or_default().push(message.into());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first message for `field`, for showing beside a form input.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .get(field)
+            .and_then(|v| v.first())
+            .map(String::as_str)
+    }
+
+    /// `Ok(())` when empty, else the errors as a 400.
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self))
+        }
+    }
+}
+
+impl From<FieldError> for FieldErrors {
+    fn from(e: FieldError) -> Self {
+        let mut errs = FieldErrors::new();
+        errs.add(e.field, e.message);
+        errs
+    }
+}
+
+/// Errors a request handler can return. 5xx details are logged, never sent.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::Validation(e.into())
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(e: FieldErrors) -> Self {
+        AppError::Validation(e)
+    }
+}
+
+/// Shorthands so handlers read as prose.
+pub fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+pub fn bad_request(detail: impl Into<String>) -> AppError {
+    AppError::BadRequest(detail.into())
+}
+
+pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
+    AppError::Validation(FieldError::new(field, message).into())
+}
+
+/// RFC 9457 problem details.
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<FieldErrors>,
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) | AppError::Validation(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The problem object sent to clients (internal details replaced by a generic message).
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        let (slug, detail, errors) = match self {
+            AppError::NotFound => (
+                "not-found",
+                "The requested resource does not exist.".into(),
+                None,
+            ),
+            AppError::BadRequest(d) => ("bad-request", d.clone(), None),
+            AppError::Validation(errs) => {
+                let fields: Vec<&str> = errs.0.keys().map(String::as_str).collect();
+                let detail = format!("Invalid value for: {}.", fields.join(", "));
+                ("validation-error", detail, Some(errs.clone()))
+            }
+            AppError::Unauthorized => ("unauthorized", "Sign in first.".into(), None),
+            AppError::Forbidden(d) => ("forbidden", d.clone(), None),
+            AppError::Conflict(d) => ("conflict", d.clone(), None),
+            AppError::PayloadTooLarge(d) => ("payload-too-large", d.clone(), None),
+            AppError::UnsupportedMediaType(d) => ("unsupported-media-type", d.clone(), None),
+            AppError::TooManyRequests { retry_after_secs } => (
+                "rate-limited",
+                format!("Too many requests; retry after {retry_after_secs} seconds."),
+                None,
+            ),
+            AppError::Internal(_) => (
+                "internal-error",
+                "Something went wrong on our side. Please try again.".into(),
+                None,
+            ),
+        };
+        Problem {
+            kind: format!("https://careers.dev/problems/{slug}"),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(e) = &self {
+            tracing::error!(error = ?e, "request failed");
+        }
+        let status = self.status();
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        let mut res = (status, body).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let AppError::TooManyRequests { retry_after_secs } = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_problems_name_every_field() {
+        let mut errs = FieldErrors::new();
+        errs.add("page_size", "must be between 1 and 100");
+        errs.add("ordering", "unknown ordering");
+        let p = AppError::Validation(errs).problem();
+        assert_eq!(p.status, 400);
+        assert!(p.detail.contains("ordering") && p.detail.contains("page_size"));
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["errors"]["page_size"][0], "must be between 1 and 100");
+        assert!(json["type"].as_str().unwrap().starts_with("https://"));
+    }
+
+    #[test]
+    fn internal_errors_do_not_leak_details() {
+        let p = AppError::Internal(anyhow::anyhow!("password=hunter2")).problem();
+        assert_eq!(p.status, 500);
+        assert!(!p.detail.contains("hunter2"));
+    }
+}

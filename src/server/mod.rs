@@ -1,0 +1,87 @@
+//! The HTTP server: application state, the route table ([`router`]), middleware and the
+//! serve loop with graceful shutdown.
+
+pub mod health;
+pub mod metrics;
+pub mod middleware;
+pub mod router;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+
+use crate::config::Settings;
+use metrics::Metrics;
+
+/// Shared state of every request handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub settings: Arc<Settings>,
+    pub metrics: Arc<Metrics>,
+    pub leptos: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, settings: Settings) -> Self {
+        let leptos = LeptosOptions::builder()
+            .output_name("careers")
+            .site_root("public")
+            .site_addr(settings.addr)
+            .build();
+        AppState {
+            pool,
+            settings: Arc::new(settings),
+            metrics: Arc::new(Metrics::new()),
+            leptos,
+        }
+    }
+}
+
+/// Serves `state` on its configured address until Ctrl-C or SIGTERM; in-flight requests finish.
+pub async fn serve(state: AppState) -> anyhow::Result<()> {
+    let addr = state.settings.addr;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!("cannot listen on {addr} (is another server running there? use --addr)")
+    })?;
+    let app = router::build(state);
+    tracing::info!(%addr, "listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
+    tracing::info!("server stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
