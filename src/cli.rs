@@ -2,14 +2,16 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 
+use crate::catalog::reconcile;
 use crate::config::Settings;
 use crate::db::{Database, migrate};
 use crate::server::{self, AppState};
-use crate::{auth, tenancy};
+use crate::{auth, import, scheduler, seed, tenancy};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,6 +36,54 @@ pub enum Command {
     /// Manage HR users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Job postings in bulk.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+    /// Reconcile the public catalog with every tenant's postings now; prints the drift repaired.
+    SyncCatalog(SyncCatalogArgs),
+    /// Generate deterministic synthetic tenants and jobs (for demos and benchmarks).
+    Seed(SeedArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Import postings from a CSV file (see the README for the columns).
+    Import {
+        /// The CSV file (UTF-8, header row).
+        file: PathBuf,
+        /// Import into this tenant: fills empty tenant_slug cells and refuses other slugs.
+        #[arg(long, value_name = "SLUG")]
+        tenant: Option<String>,
+        /// Create tenants that do not exist yet, named by the company_name column.
+        #[arg(long)]
+        create_tenants: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SyncCatalogArgs {
+    /// Only this tenant.
+    #[arg(long, value_name = "SLUG")]
+    pub tenant: Option<String>,
+    /// Report the drift without repairing it.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// Number of tenants (companies).
+    #[arg(long, default_value_t = 10)]
+    pub tenants: usize,
+    /// Postings per tenant.
+    #[arg(long, default_value_t = 20)]
+    pub jobs_per_tenant: usize,
+    /// Random seed: the same seed gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the data as an import CSV to this file instead of into the database.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +140,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => with_db(None, |db| Box::pin(migrate_cmd(db))).await,
         Command::Tenant(cmd) => with_db(None, |db| Box::pin(tenant_cmd(db, cmd))).await,
         Command::User(cmd) => with_db(None, |db| Box::pin(user_cmd(db, cmd))).await,
+        Command::Jobs(cmd) => with_db(None, |db| Box::pin(jobs_cmd(db, cmd))).await,
+        Command::SyncCatalog(args) => with_db(None, |db| Box::pin(sync_catalog(db, args))).await,
+        Command::Seed(args) => match &args.csv {
+            // Writing a CSV needs no database.
+            Some(path) => seed_csv(&args, path),
+            None => with_db(None, |db| Box::pin(seed_cmd(db, args))).await,
+        },
     }
 }
 
@@ -118,10 +175,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let result = async {
         migrate_all(&db, false).await?;
         if args.demo {
-            crate::demo::seed_if_empty(&db.pool).await?;
+            crate::demo::seed_if_empty(&db.pool, &settings).await?;
         }
         let state = AppState::new(db.pool.clone(), settings);
-        server::serve(state).await
+        let loops = scheduler::Scheduler::new(state.clone()).start()?;
+        let served = server::serve(state).await;
+        for l in loops {
+            l.abort();
+        }
+        served
     }
     .await;
     db.close().await?;
@@ -294,4 +356,148 @@ fn read_password() -> anyhow::Result<String> {
         );
     }
     Ok(password)
+}
+
+async fn sync_catalog(db: &Database, args: SyncCatalogArgs) -> anyhow::Result<()> {
+    let opts = reconcile::Options {
+        tenant: args.tenant,
+        dry_run: args.dry_run,
+        trigger: "cli".into(),
+        concurrency: reconcile::DEFAULT_CONCURRENCY,
+    };
+    let report = reconcile::run(&db.pool, &opts).await?;
+    let w = report
+        .tenants
+        .iter()
+        .map(|t| t.slug.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    writeln!(
+        out,
+        "{:<w$}  {:>9}  {:>9}  {:>9}  {:>9}",
+        "TENANT", "INSERTED", "UPDATED", "DELETED", "UNCHANGED"
+    )?;
+    for t in &report.tenants {
+        match &t.outcome {
+            Ok(d) => writeln!(
+                out,
+                "{:<w$}  {:>9}  {:>9}  {:>9}  {:>9}",
+                t.slug, d.inserted, d.updated, d.deleted, d.unchanged
+            )?,
+            Err(e) => writeln!(out, "{:<w$}  FAILED: {e}", t.slug)?,
+        }
+    }
+    let d = report.totals;
+    writeln!(
+        out,
+        "{:<w$}  {:>9}  {:>9}  {:>9}  {:>9}",
+        "TOTAL", d.inserted, d.updated, d.deleted, d.unchanged
+    )?;
+    let verb = if report.dry_run {
+        "found (dry run, nothing changed)"
+    } else {
+        "repaired"
+    };
+    writeln!(
+        out,
+        "{} tenant(s), drift {verb}: {} row(s), in {:.1}s (run {}).",
+        report.tenants.len(),
+        d.total(),
+        report.duration.as_secs_f64(),
+        report.run_id
+    )?;
+    out.flush()?;
+    if !report.failures.is_empty() {
+        bail!(
+            "{} tenant(s) could not be reconciled: {}",
+            report.failures.len(),
+            report
+                .failures
+                .iter()
+                .map(|f| f.slug.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(())
+}
+
+async fn jobs_cmd(db: &Database, cmd: JobsCommand) -> anyhow::Result<()> {
+    match cmd {
+        JobsCommand::Import {
+            file,
+            tenant,
+            create_tenants,
+        } => {
+            if let Some(slug) = &tenant
+                && !create_tenants
+            {
+                tenancy::require(&db.pool, slug).await?;
+            }
+            let opts = import::Options {
+                tenant,
+                create_tenants,
+            };
+            let report = import::import_file(&db.pool, &file, &opts).await?;
+            for e in &report.errors {
+                eprintln!("{}: {e}", file.display());
+            }
+            for r in &report.rejected {
+                eprintln!("tenant {}: rejected: {}", r.slug, r.reason);
+            }
+            let t = report.totals();
+            let created = report.tenants.iter().filter(|d| d.created).count();
+            println!(
+                "Imported {} posting(s) ({} new, {} updated) for {} tenant(s) ({created} created) \
+                 from {} row(s) in {:.1}s; catalog: {} published, {} removed.",
+                t.inserted + t.updated,
+                t.inserted,
+                t.updated,
+                report.tenants.len(),
+                report.rows,
+                report.duration.as_secs_f64(),
+                t.catalog_upserted,
+                t.catalog_deleted,
+            );
+            if report.has_errors() {
+                bail!(
+                    "{} bad row(s); {} tenant(s) rejected whole (see above)",
+                    report.errors.len(),
+                    report.rejected.len()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn seed_cmd(db: &Database, args: SeedArgs) -> anyhow::Result<()> {
+    let spec = seed::Spec::new(args.tenants, args.jobs_per_tenant, args.seed);
+    let r = seed::run(&db.pool, &spec).await?;
+    println!(
+        "Seeded {} tenant(s) ({} created) with {} posting(s) ({} new, {} updated) in {:.1}s; \
+         catalog: {} published.",
+        r.tenants,
+        r.tenants_created,
+        r.counts.inserted + r.counts.updated,
+        r.counts.inserted,
+        r.counts.updated,
+        r.duration.as_secs_f64(),
+        r.counts.catalog_upserted
+    );
+    Ok(())
+}
+
+fn seed_csv(args: &SeedArgs, path: &std::path::Path) -> anyhow::Result<()> {
+    let spec = seed::Spec::new(args.tenants, args.jobs_per_tenant, args.seed);
+    let rows = seed::write_csv(&spec, path)?;
+    println!(
+        "Wrote {rows} row(s) for {} tenant(s) to {}; import with `careers jobs import {} --create-tenants`.",
+        args.tenants,
+        path.display(),
+        path.display()
+    );
+    Ok(())
 }

@@ -6,6 +6,8 @@
 //! - [`tenancy`]: tenants, their schemas (`t_<hex>`) and `TenantTx`, the tenant-scoped transaction.
 //! - [`postings`]: job postings and their one save path; [`catalog`]: the public job catalog.
 //! - [`auth`]: HR users and passwords.
+//! - [`scheduler`]: the in-process cron scheduler (reconcile, expiry sweep, …), one file per task.
+//! - [`import`]: `careers jobs import` (CSV); [`seed`]: deterministic synthetic data; [`demo`].
 //! - [`db`]: pool, embedded PostgreSQL, migrations; [`config`]: settings; [`error`]: `AppError`.
 
 pub mod api;
@@ -16,8 +18,11 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod import;
 pub mod logging;
 pub mod postings;
+pub mod scheduler;
+pub mod seed;
 pub mod server;
 pub mod tenancy;
 pub mod text_enum;

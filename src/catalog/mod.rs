@@ -1,4 +1,6 @@
 //! The public job catalog: the projection of publishable postings, its sync and its queries.
 
+pub mod expiry;
 pub mod projection;
+pub mod reconcile;
 pub mod sync;

@@ -34,20 +34,47 @@ pub async fn sync_posting(
     company: &Company,
     posting: &Posting,
 ) -> sqlx::Result<SyncAction> {
-    match project(posting, company) {
-        Some(entry) => {
-            upsert_entries(ttx, std::slice::from_ref(&entry), false).await?;
-            Ok(SyncAction::Upserted)
-        }
-        None => {
-            let n = delete_entries(ttx, &[(posting.id, posting.version)]).await?;
-            Ok(if n > 0 {
-                SyncAction::Deleted
-            } else {
-                SyncAction::Absent
-            })
+    let counts = sync_postings(ttx, company, std::slice::from_ref(posting)).await?;
+    Ok(if counts.upserted > 0 {
+        SyncAction::Upserted
+    } else if counts.deleted > 0 {
+        SyncAction::Deleted
+    } else {
+        SyncAction::Absent
+    })
+}
+
+/// What [`sync_postings`] did: rows written (new or newer) and rows removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncCounts {
+    /// Postings whose projection was upserted (whether or not a newer row already existed).
+    pub upserted: u64,
+    /// Catalog rows removed because their posting is no longer publishable.
+    pub deleted: u64,
+}
+
+/// The post-save hook for many postings of one tenant at once (bulk import, seeding): the same
+/// rule as a single save — upsert the projection when there is one, delete otherwise, both guarded
+/// by the posting version — in two set-based statements instead of one round trip per posting.
+pub async fn sync_postings(
+    conn: &mut PgConnection,
+    company: &Company,
+    postings: &[Posting],
+) -> sqlx::Result<SyncCounts> {
+    let mut entries = Vec::with_capacity(postings.len());
+    let mut gone = Vec::new();
+    for p in postings {
+        match project(p, company) {
+            Some(e) => entries.push(e),
+            None => gone.push((p.id, p.version)),
         }
     }
+    upsert_entries(conn, &entries, false).await?;
+    let deleted = delete_entries(conn, &gone).await?;
+    Ok(SyncCounts {
+        upserted: entries.len() as u64,
+        deleted,
+    })
 }
 
 /// What the post-save hook did to the catalog.
@@ -175,18 +202,24 @@ pub async fn reconcile_tenant(
     let company = lock_company(ttx, tenant.id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("tenant {} disappeared", tenant.slug))?;
-    let postings = postings::db::list_live(ttx).await?;
-    let expected: HashMap<Uuid, CatalogEntry> = postings
-        .iter()
-        .filter_map(|p| project(p, &company))
-        .map(|e| (e.job_id, e))
-        .collect();
+    // The catalog is read before the postings, each statement with its own snapshot (READ
+    // COMMITTED). A save commits its posting and its catalog row together, so anything that
+    // commits between the two reads is seen newer on the posting side: the repair upsert is then
+    // refused or rewrites identical content (version guard), and a delete targets a row version
+    // that the save already replaced or removed. Reading in the other order could delete the row
+    // of a posting created in between.
     let actual: Vec<CatalogEntry> = sqlx::query_as(&format!(
         "SELECT {ENTRY_COLUMNS} FROM public.job_catalog WHERE tenant_id = $1"
     ))
     .bind(tenant.id)
     .fetch_all(&mut **ttx)
     .await?;
+    let postings = postings::db::list_live(ttx).await?;
+    let expected: HashMap<Uuid, CatalogEntry> = postings
+        .iter()
+        .filter_map(|p| project(p, &company))
+        .map(|e| (e.job_id, e))
+        .collect();
 
     let mut drift = Drift::default();
     let mut to_write = Vec::new();
@@ -222,4 +255,20 @@ pub async fn reconcile_tenant(
 /// Brings a tenant's catalog rows in line after a status change (same transaction).
 pub async fn resync_tenant(ttx: &mut TenantTx, tenant: &Tenant) -> anyhow::Result<Drift> {
     reconcile_tenant(ttx, tenant, false).await
+}
+
+/// The query-time visibility rule of the public catalog, as SQL over `public.job_catalog` (alias
+/// `c`): published, and not expired at this instant. Catalog queries include it verbatim.
+pub const VISIBLE: &str =
+    "c.published_at <= now() AND (c.expires_at IS NULL OR c.expires_at > now())";
+
+/// How many of a tenant's catalog rows a candidate can see right now (the visibility rule applied
+/// at query time, never stored).
+pub async fn visible_count(conn: &mut PgConnection, tenant_id: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM public.job_catalog c WHERE c.tenant_id = $1 AND {VISIBLE}"
+    ))
+    .bind(tenant_id)
+    .fetch_one(conn)
+    .await
 }
