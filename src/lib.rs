@@ -5,12 +5,15 @@
 //! - [`web`]: server-rendered pages (Leptos SSR, no hydration).
 //! - [`tenancy`]: tenants, their schemas (`t_<hex>`) and `TenantTx`, the tenant-scoped transaction.
 //! - [`postings`]: job postings and their one save path; [`catalog`]: the public job catalog.
+//! - [`applications`]: application intake into the owning tenant's schema; [`mail`]: the outbox.
+//! - [`api`]: the public JSON API and its OpenAPI document.
 //! - [`auth`]: HR users and passwords.
 //! - [`scheduler`]: the in-process cron scheduler (reconcile, expiry sweep, …), one file per task.
 //! - [`import`]: `careers jobs import` (CSV); [`seed`]: deterministic synthetic data; [`demo`].
 //! - [`db`]: pool, embedded PostgreSQL, migrations; [`config`]: settings; [`error`]: `AppError`.
 
 pub mod api;
+pub mod applications;
 pub mod auth;
 pub mod catalog;
 pub mod cli;
@@ -20,6 +23,7 @@ pub mod demo;
 pub mod error;
 pub mod import;
 pub mod logging;
+pub mod mail;
 pub mod postings;
 pub mod scheduler;
 pub mod seed;

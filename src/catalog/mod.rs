@@ -2,5 +2,6 @@
 
 pub mod expiry;
 pub mod projection;
+pub mod query;
 pub mod reconcile;
 pub mod sync;
