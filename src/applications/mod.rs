@@ -1,0 +1,3 @@
+//! Applications in a tenant's schema: the HR pipeline ([`pipeline`]).
+
+pub mod pipeline;
