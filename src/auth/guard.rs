@@ -171,6 +171,36 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// The client's IP address as the socket saw it ("unknown" when the server was not started with
+/// connect info, e.g. in-process tests). Forwarded-for headers are not trusted: anyone can set them.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        ))
+    }
+}
+
+/// The tenant whose own domain the request was sent to, if any.
+pub async fn host_tenant(
+    pool: &PgPool,
+    headers: &axum::http::HeaderMap,
+) -> sqlx::Result<Option<Tenant>> {
+    match headers.get(header::HOST).and_then(|v| v.to_str().ok()) {
+        Some(host) => tenancy::for_host(pool, host).await,
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
