@@ -5,9 +5,10 @@
 //! - [`web`]: server-rendered pages (Leptos SSR, no hydration).
 //! - [`tenancy`]: tenants, their schemas (`t_<hex>`) and `TenantTx`, the tenant-scoped transaction.
 //! - [`postings`]: job postings and their one save path; [`catalog`]: the public job catalog.
-//! - [`applications`]: application intake into the owning tenant's schema; [`mail`]: the outbox.
+//! - [`applications`]: intake into the owning tenant's schema and the HR pipeline; [`mail`]: outbox.
 //! - [`api`]: the public JSON API and its OpenAPI document.
-//! - [`auth`]: HR users and passwords.
+//! - [`auth`]: HR users, passwords, admin sessions, CSRF and the admin guard.
+//! - [`company`]: the career page and the admin dashboard's tenant overview.
 //! - [`scheduler`]: the in-process cron scheduler (reconcile, expiry sweep, …), one file per task.
 //! - [`import`]: `careers jobs import` (CSV); [`seed`]: deterministic synthetic data; [`demo`].
 //! - [`db`]: pool, embedded PostgreSQL, migrations; [`config`]: settings; [`error`]: `AppError`.
@@ -17,6 +18,7 @@ pub mod applications;
 pub mod auth;
 pub mod catalog;
 pub mod cli;
+pub mod company;
 pub mod config;
 pub mod db;
 pub mod demo;

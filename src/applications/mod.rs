@@ -1,5 +1,6 @@
-//! Applications: the public intake into the owning tenant's schema ([`intake`]) and the resume
-//! checks it relies on ([`resume`]).
+//! Applications in a tenant's schema: the public intake ([`intake`]) with its resume checks
+//! ([`resume`]), and the HR pipeline ([`pipeline`]).
 
 pub mod intake;
+pub mod pipeline;
 pub mod resume;

@@ -1,6 +1,14 @@
-//! HR users and their passwords (Argon2id). Sessions, CSRF and the admin guard build on this.
+//! HR users and their passwords (Argon2id), and the admin's security: sessions ([`session`]),
+//! sign-in with lockout ([`login`], [`limiter`]), CSRF ([`csrf`]) and the guard ([`guard`]).
 
+pub mod csrf;
+pub mod guard;
+pub mod limiter;
+pub mod login;
 pub mod password;
+pub mod session;
+
+pub use guard::AdminUser;
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;

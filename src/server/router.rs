@@ -26,7 +26,7 @@ pub fn build(state: AppState) -> Router {
 
     Router::new()
         .merge(web::public::routes())
-        .merge(web::admin::routes())
+        .merge(web::admin::routes(&state))
         .merge(api::routes())
         .merge(ops)
         .nest_service("/style", ServeDir::new("style"))

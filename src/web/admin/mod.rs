@@ -1,10 +1,119 @@
-//! HR admin pages (authenticated, tenant-scoped).
+//! HR admin pages (authenticated, tenant-scoped). One file per page; [`table`] is the one list of
+//! admin routes, which both builds the router and drives the isolation test, so a new route shows
+//! up in that test the moment it exists.
 
-use axum::Router;
+pub mod application;
+pub mod applications;
+pub mod career_page;
+pub mod dashboard;
+pub mod job_form;
+pub mod jobs;
+pub mod layout;
+pub mod login;
 
+use std::sync::Arc;
+
+use axum::http::Method;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{MethodRouter, get, post};
+use axum::{Extension, Router};
+
+use crate::auth::limiter::LoginLimiter;
+use crate::auth::{csrf, session};
 use crate::server::AppState;
 
-/// The admin routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The login form: anyone.
+    Anyone,
+    /// Every other admin route: a signed-in HR user (handlers take [`crate::auth::AdminUser`]).
+    SignedIn,
+}
+
+/// One admin route: method, path template (`{id}` is a job or application id) and access.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminRoute {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+/// Every admin route with its handler.
+fn table() -> Vec<(AdminRoute, MethodRouter<AppState>)> {
+    use Access::{Anyone, SignedIn};
+    let r = |method: Method, path: &'static str, access: Access| AdminRoute {
+        method,
+        path,
+        access,
+    };
+    vec![
+        (r(Method::GET, "/admin/login", Anyone), get(login::show)),
+        (r(Method::POST, "/admin/login", Anyone), post(login::submit)),
+        (
+            r(Method::POST, "/admin/logout", SignedIn),
+            post(login::logout),
+        ),
+        (r(Method::GET, "/admin", SignedIn), get(dashboard::show)),
+        (r(Method::GET, "/admin/jobs", SignedIn), get(jobs::list)),
+        (
+            r(Method::GET, "/admin/jobs/new", SignedIn),
+            get(job_form::new_form),
+        ),
+        (
+            r(Method::POST, "/admin/jobs/new", SignedIn),
+            post(job_form::create),
+        ),
+        (
+            r(Method::GET, "/admin/jobs/{id}", SignedIn),
+            get(job_form::edit_form),
+        ),
+        (
+            r(Method::POST, "/admin/jobs/{id}", SignedIn),
+            post(job_form::update),
+        ),
+        (
+            r(Method::GET, "/admin/applications", SignedIn),
+            get(applications::list),
+        ),
+        (
+            r(Method::GET, "/admin/applications/{id}", SignedIn),
+            get(application::show),
+        ),
+        (
+            r(Method::POST, "/admin/applications/{id}", SignedIn),
+            post(application::act),
+        ),
+        (
+            r(Method::GET, "/admin/applications/{id}/resume", SignedIn),
+            get(application::resume),
+        ),
+        (
+            r(Method::GET, "/admin/career-page", SignedIn),
+            get(career_page::show),
+        ),
+        (
+            r(Method::POST, "/admin/career-page", SignedIn),
+            post(career_page::save),
+        ),
+    ]
+}
+
+/// The admin routes, for tests and documentation.
+pub fn route_list() -> Vec<AdminRoute> {
+    table().into_iter().map(|(r, _)| r).collect()
+}
+
+/// The admin router: the routes of [`table`] behind CSRF protection and the session layer (which
+/// only admin routes carry; the public site sets no cookies).
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let mut router = Router::new();
+    for (route, handler) in table() {
+        router = router.route(route.path, handler);
+    }
+    let store = session::store(state.pool.clone());
+    router
+        .layer(from_fn_with_state(state.clone(), csrf::protect))
+        .layer(session::layer(store, state.settings.secure_cookies()))
+        .layer(Extension(Arc::new(LoginLimiter::new())))
 }

@@ -1,0 +1,188 @@
+//! Cross-site request forgery defence for the admin: every state-changing request must come from
+//! our own origin (`Origin` / `Sec-Fetch-Site`) and carry the session's synchronizer token, as the
+//! `_csrf` form field or the `X-CSRF-Token` header. GET and HEAD never change anything.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use rand::RngCore;
+use tower_sessions::Session;
+
+use super::session::{self, CSRF_KEY};
+use crate::error::AppError;
+use crate::server::AppState;
+
+/// Name of the hidden form field that carries the token.
+pub const FIELD: &str = "_csrf";
+/// Header alternative for non-form clients.
+pub const HEADER: &str = "x-csrf-token";
+/// Largest admin form body we read (no admin form uploads files).
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+/// A new random token (256 bits, hex).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The session's token, created (and stored) when the session has none yet, e.g. for the login
+/// form of a first visit.
+pub async fn token(session: &Session) -> Result<String, AppError> {
+    let existing: Option<String> = session
+        .get(CSRF_KEY)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("reading the session: {e}")))?;
+    if let Some(t) = existing {
+        return Ok(t);
+    }
+    let t = new_token();
+    session
+        .insert(CSRF_KEY, &t)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("writing the session: {e}")))?;
+    Ok(t)
+}
+
+/// Middleware for the admin routes. Non-GET requests from another origin are refused with 403.
+/// A request from a signed-in session (or to the login form) must carry the session's token, or it
+/// is refused with 403. An anonymous request to any other admin route passes on to the guard,
+/// which sends it to the login page: without a session nothing can change anyway.
+pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    if !same_origin(req.headers(), &state.settings.public_url) {
+        return forbidden("This request came from another site and was refused.");
+    }
+    let Some(session) = req.extensions().get::<Session>().cloned() else {
+        return AppError::Internal(anyhow::anyhow!("admin route without the session layer"))
+            .into_response();
+    };
+    let signed_in = session::current(&session).await.is_some();
+    let is_login = req.uri().path() == "/admin/login";
+    if !signed_in && !is_login {
+        return next.run(req).await;
+    }
+    let expected: Option<String> = session.get(CSRF_KEY).await.ok().flatten();
+    let from_header = req
+        .headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return AppError::PayloadTooLarge("The form is too large.".into()).into_response();
+        }
+    };
+    let sent = from_header.or_else(|| {
+        url::form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == FIELD)
+            .map(|(_, v)| v.into_owned())
+    });
+    let valid = matches!((&expected, &sent), (Some(e), Some(s)) if constant_time_eq(e.as_bytes(), s.as_bytes()));
+    if !valid {
+        return forbidden(
+            "Your form expired or was not sent from this site. Reload the page and try again.",
+        );
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+fn forbidden(detail: &str) -> Response {
+    AppError::Forbidden(detail.to_string()).into_response()
+}
+
+/// Whether the request's `Sec-Fetch-Site` and `Origin` (when present) say it came from our own
+/// origin: the configured public URL or the host the request was sent to (a tenant's domain).
+pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    let Ok(parsed) = url::Url::parse(origin) else {
+        return false; // includes the opaque origin "null"
+    };
+    if url::Url::parse(public_url).is_ok_and(|p| p.origin() == parsed.origin()) {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin_host = match parsed.port() {
+        Some(port) => format!("{}:{port}", parsed.host_str().unwrap_or_default()),
+        None => parsed.host_str().unwrap_or_default().to_string(),
+    };
+    host.is_some_and(|h| h.eq_ignore_ascii_case(&origin_host))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn only_our_own_origin_passes() {
+        let public = "https://careers.example";
+        assert!(same_origin(&headers(&[]), public));
+        assert!(same_origin(
+            &headers(&[("origin", "https://careers.example")]),
+            public
+        ));
+        assert!(same_origin(
+            &headers(&[
+                ("origin", "https://jobs.acme.com"),
+                ("host", "jobs.acme.com")
+            ]),
+            public
+        ));
+        assert!(!same_origin(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "careers.example")
+            ]),
+            public
+        ));
+        assert!(!same_origin(&headers(&[("origin", "null")]), public));
+        assert!(!same_origin(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            public
+        ));
+        assert!(same_origin(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            public
+        ));
+    }
+
+    #[test]
+    fn tokens_are_random_and_compared_exactly() {
+        let (a, b) = (new_token(), new_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert!(constant_time_eq(a.as_bytes(), a.as_bytes()));
+        assert!(!constant_time_eq(a.as_bytes(), b.as_bytes()));
+        assert!(!constant_time_eq(a.as_bytes(), &a.as_bytes()[..10]));
+    }
+}

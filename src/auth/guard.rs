@@ -1,0 +1,219 @@
+//! `AdminUser`: the extractor every admin handler takes. It exists only for a live session whose
+//! user still exists, whose tenant is the one the session was bound to, and — on a tenant's own
+//! domain — whose tenant owns that domain. Tenant data is reachable only through it
+//! ([`AdminUser::begin`]), so a handler without the guard has no way to touch a tenant.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sqlx::PgPool;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::login::load_user;
+use super::session::{self, SessionAuth};
+use crate::error::AppError;
+use crate::server::AppState;
+use crate::tenancy::{self, Tenant, TenantTx};
+
+/// A signed-in HR user and their tenant.
+#[derive(Clone)]
+pub struct AdminUser {
+    pub user_id: Uuid,
+    pub email: String,
+    pub tenant: Tenant,
+    /// The session's CSRF token, for every form the page renders.
+    pub csrf: String,
+    pub session: Session,
+}
+
+impl AdminUser {
+    /// A transaction scoped to this user's tenant — the only way admin code reaches tenant data.
+    pub async fn begin(&self, pool: &PgPool) -> sqlx::Result<TenantTx> {
+        self.tenant.begin(pool).await
+    }
+}
+
+/// Why a request has no admin user.
+#[derive(Debug)]
+pub enum Rejection {
+    /// Not signed in: pages go to the login form, JSON clients get 401.
+    Anonymous {
+        next: String,
+        wants_json: bool,
+    },
+    Internal(AppError),
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        match self {
+            Rejection::Anonymous {
+                wants_json: true, ..
+            } => AppError::Unauthorized.into_response(),
+            Rejection::Anonymous { next, .. } => {
+                let location = format!("/admin/login?next={}", urlencoding::encode(&next));
+                let mut res = StatusCode::SEE_OTHER.into_response();
+                if let Ok(v) = HeaderValue::from_str(&location) {
+                    res.headers_mut().insert(header::LOCATION, v);
+                }
+                res
+            }
+            Rejection::Internal(e) => e.into_response(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for AdminUser {
+    type Rejection = Rejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let anonymous = || Rejection::Anonymous {
+            next: next_target(parts),
+            wants_json: wants_json(parts),
+        };
+        let Some(session) = parts.extensions.get::<Session>().cloned() else {
+            return Err(Rejection::Internal(AppError::Internal(anyhow::anyhow!(
+                "admin route without the session layer"
+            ))));
+        };
+        let Some(auth) = session::current(&session).await else {
+            return Err(anonymous());
+        };
+        let internal = |e: sqlx::Error| Rejection::Internal(e.into());
+        let user = load_user(&state.pool, auth.user_id)
+            .await
+            .map_err(internal)?;
+        let Some(user) = user.filter(|u| u.tenant_id == auth.tenant_id) else {
+            return Err(anonymous());
+        };
+        if !host_allows(&state.pool, parts, auth)
+            .await
+            .map_err(internal)?
+        {
+            return Err(anonymous());
+        }
+        let mut conn = state.pool.acquire().await.map_err(internal)?;
+        let Some(tenant) = tenancy::find_by_id(&mut conn, auth.tenant_id)
+            .await
+            .map_err(internal)?
+        else {
+            return Err(anonymous());
+        };
+        let csrf = super::csrf::token(&session)
+            .await
+            .map_err(Rejection::Internal)?;
+        Ok(AdminUser {
+            user_id: user.id,
+            email: user.email,
+            tenant,
+            csrf,
+            session,
+        })
+    }
+}
+
+/// On a tenant's own domain only that tenant's sessions count.
+async fn host_allows(pool: &PgPool, parts: &Parts, auth: SessionAuth) -> sqlx::Result<bool> {
+    let Some(host) = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Ok(true);
+    };
+    Ok(match tenancy::for_host(pool, host).await? {
+        Some(t) => t.id == auth.tenant_id,
+        None => true,
+    })
+}
+
+/// Where to return after signing in: this page for GETs, the page's path otherwise.
+fn next_target(parts: &Parts) -> String {
+    if parts.method == axum::http::Method::GET {
+        parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/admin".into())
+    } else {
+        parts.uri.path().to_string()
+    }
+}
+
+/// Whether the client asked for JSON rather than a page.
+fn wants_json(parts: &Parts) -> bool {
+    let accept = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    (accept.contains("application/json") || accept.contains("+json"))
+        && !accept.contains("text/html")
+}
+
+/// A safe post-login destination: an admin path on this site, never another host.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with("/admin")
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_string()
+        }
+        _ => "/admin".to_string(),
+    }
+}
+
+/// The client's IP address as the socket saw it ("unknown" when the server was not started with
+/// connect info, e.g. in-process tests). Forwarded-for headers are not trusted: anyone can set them.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        ))
+    }
+}
+
+/// The tenant whose own domain the request was sent to, if any.
+pub async fn host_tenant(
+    pool: &PgPool,
+    headers: &axum::http::HeaderMap,
+) -> sqlx::Result<Option<Tenant>> {
+    match headers.get(header::HOST).and_then(|v| v.to_str().ok()) {
+        Some(host) => tenancy::for_host(pool, host).await,
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admin_paths_are_followed_after_login() {
+        assert_eq!(
+            safe_next(Some("/admin/jobs?status=open")),
+            "/admin/jobs?status=open"
+        );
+        assert_eq!(safe_next(Some("https://evil.example/admin")), "/admin");
+        assert_eq!(safe_next(Some("//evil.example")), "/admin");
+        assert_eq!(safe_next(Some("/jobs")), "/admin");
+        assert_eq!(safe_next(None), "/admin");
+    }
+}

@@ -1,0 +1,239 @@
+//! `GET /admin/applications`: the tenant's applications with filters (job, stage, date range,
+//! candidate name or email), sorting and pagination. A candidate is one person per email address;
+//! the list shows how many applications each has.
+
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::layout::{AdminPage, Nav, when};
+use crate::applications::pipeline::{
+    self, ApplicationPage, Filter, JobOption, PAGE_SIZE, Sort, Stage,
+};
+use crate::auth::AdminUser;
+use crate::error::{AppError, FieldErrors};
+use crate::server::AppState;
+use crate::web::render;
+
+/// The query string as sent (kept for the form and the pagination links).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    job: String,
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    page: String,
+}
+
+impl ListQuery {
+    /// The filter, or a 400 naming every bad parameter.
+    fn filter(&self) -> Result<Filter, AppError> {
+        let mut errs = FieldErrors::new();
+        let opt = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
+        let job_id = opt(&self.job).and_then(|j| {
+            Uuid::parse_str(&j)
+                .map_err(|_| errs.add("job", "not a job id"))
+                .ok()
+        });
+        let stage = opt(&self.stage).and_then(|s| {
+            Stage::parse(&s).or_else(|| {
+                errs.add("stage", format!("use one of {}", Stage::expected()));
+                None
+            })
+        });
+        let mut date = |field: &str, v: &str| {
+            opt(v).and_then(|d| {
+                NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .map_err(|_| errs.add(field, "use a date like 2026-11-30"))
+                    .ok()
+            })
+        };
+        let from = date("from", &self.from);
+        let to = date("to", &self.to);
+        let sort = opt(&self.sort).and_then(|s| {
+            Sort::parse(&s).or_else(|| {
+                errs.add("sort", format!("use one of {}", Sort::expected()));
+                None
+            })
+        });
+        let page = match opt(&self.page) {
+            None => 1,
+            Some(p) => match p.parse::<i64>() {
+                Ok(n) if (1..=100_000).contains(&n) => n,
+                _ => {
+                    errs.add("page", "use a page number from 1");
+                    1
+                }
+            },
+        };
+        errs.into_result()?;
+        Ok(Filter {
+            job_id,
+            stage,
+            from,
+            to,
+            q: opt(&self.q),
+            sort,
+            page,
+        })
+    }
+
+    fn with_page(&self, page: i64) -> String {
+        let mut q = self.clone();
+        q.page = page.to_string();
+        let pairs = [
+            ("job", &q.job),
+            ("stage", &q.stage),
+            ("from", &q.from),
+            ("to", &q.to),
+            ("q", &q.q),
+            ("sort", &q.sort),
+            ("page", &q.page),
+        ];
+        let qs = pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        format!("/admin/applications?{qs}")
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    admin: AdminUser,
+    uri: Uri,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let filter = query.filter()?;
+    let mut ttx = admin.begin(&state.pool).await?;
+    let page = pipeline::list(&mut ttx, &filter).await?;
+    let jobs = pipeline::job_options(&mut ttx).await?;
+    ttx.commit().await?;
+    let nav = Nav::new(&admin, "applications");
+    let current = filter.page;
+    Ok(render::page(&uri, StatusCode::OK, move || {
+        view(
+            nav.clone(),
+            query.clone(),
+            page.clone(),
+            jobs.clone(),
+            current,
+        )
+    })
+    .await)
+}
+
+fn view(
+    nav: Nav,
+    query: ListQuery,
+    page: ApplicationPage,
+    jobs: Vec<JobOption>,
+    current: i64,
+) -> impl IntoView {
+    let job_opts = jobs
+        .into_iter()
+        .map(|j| {
+            let id = j.id.to_string();
+            let sel = id == query.job;
+            view! { <option value=id selected=sel>{j.title}</option> }
+        })
+        .collect_view();
+    let stage_opts = Stage::ALL
+        .iter()
+        .map(|s| view! { <option value=s.as_str() selected={s.as_str() == query.stage}>{s.label()}</option> })
+        .collect_view();
+    let sort_opts = Sort::ALL
+        .iter()
+        .map(|s| view! { <option value=s.as_str() selected={s.as_str() == query.sort}>{s.label()}</option> })
+        .collect_view();
+    let pages = (page.total + PAGE_SIZE - 1) / PAGE_SIZE;
+    let prev = (current > 1).then(|| query.with_page(current - 1));
+    let next = (current < pages).then(|| query.with_page(current + 1));
+    let body = if page.rows.is_empty() {
+        view! { <p class="empty">"No applications match these filters."</p> }.into_any()
+    } else {
+        let rows = page
+            .rows
+            .into_iter()
+            .map(|r| {
+                let href = format!("/admin/applications/{}", r.id);
+                let more = (r.candidate_applications > 1).then(|| {
+                    view! { <span class="badge">{r.candidate_applications}" applications"</span> }
+                });
+                let stage_class = format!("badge stage-{}", r.stage.as_str());
+                view! {
+                    <tr>
+                        <td><a href=href>{format!("{} {}", r.first_name, r.last_name)}</a>" "{more}</td>
+                        <td>{r.email}</td>
+                        <td>{r.job_title}</td>
+                        <td><span class=stage_class>{r.stage.label()}</span></td>
+                        <td>{when(r.created_at)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="data">
+                <thead><tr>
+                    <th scope="col">"Candidate"</th><th scope="col">"Email"</th>
+                    <th scope="col">"Job"</th><th scope="col">"Stage"</th><th scope="col">"Applied"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <AdminPage title="Applications".to_string() nav=Some(nav)>
+            <form method="get" action="/admin/applications" class="filters" role="search">
+                <div class="field">
+                    <label for="job">"Job"</label>
+                    <select id="job" name="job"><option value="">"All jobs"</option>{job_opts}</select>
+                </div>
+                <div class="field">
+                    <label for="stage">"Stage"</label>
+                    <select id="stage" name="stage"><option value="">"Any stage"</option>{stage_opts}</select>
+                </div>
+                <div class="field">
+                    <label for="from">"Applied from"</label>
+                    <input id="from" name="from" type="date" value=query.from.clone()/>
+                </div>
+                <div class="field">
+                    <label for="to">"Applied until"</label>
+                    <input id="to" name="to" type="date" value=query.to.clone()/>
+                </div>
+                <div class="field">
+                    <label for="q">"Name or email"</label>
+                    <input id="q" name="q" type="search" value=query.q.clone()/>
+                </div>
+                <div class="field">
+                    <label for="sort">"Sort by"</label>
+                    <select id="sort" name="sort">{sort_opts}</select>
+                </div>
+                <button type="submit" class="secondary">"Apply filters"</button>
+            </form>
+            <p class="meta" role="status">{page.total}" applications"</p>
+            {body}
+            <nav class="pagination" aria-label="Pages">
+                {prev.map(|h| view! { <a href=h rel="prev">"← Previous"</a> })}
+                <span>"Page "{current}" of "{pages.max(1)}</span>
+                {next.map(|h| view! { <a href=h rel="next">"Next →"</a> })}
+            </nav>
+        </AdminPage>
+    }
+}
