@@ -256,7 +256,8 @@ pub async fn reconcile_tenant(
             to_write.push(want.clone());
         }
     }
-    if !dry_run && !(to_write.is_empty() && to_delete.is_empty()) {
+    let drifted = !to_write.is_empty() || !to_delete.is_empty();
+    if drifted && !dry_run {
         repair(ttx, &company, &to_write, &to_delete).await?;
     }
     Ok(drift)
