@@ -414,13 +414,13 @@ async fn an_out_of_order_stale_version_write_cannot_resurrect_or_overwrite() {
     // A late write of version 1 does not overwrite version 2, and a late delete does not remove it.
     let mut ttx = t.begin(&db.pool).await.unwrap();
     assert_eq!(
-        sync::upsert_entries(&mut ttx, &[stale.clone()], false)
+        sync::upsert_entries(&mut ttx, std::slice::from_ref(&stale), false)
             .await
             .unwrap(),
         0
     );
     assert_eq!(
-        sync::upsert_entries(&mut ttx, &[stale.clone()], true)
+        sync::upsert_entries(&mut ttx, std::slice::from_ref(&stale), true)
             .await
             .unwrap(),
         0
