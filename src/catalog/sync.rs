@@ -210,22 +210,26 @@ pub async fn reconcile_tenant(
         .await?
         .ok_or_else(|| anyhow::anyhow!("tenant {} disappeared", tenant.slug))?;
     // The catalog is read before the postings, each statement with its own snapshot (READ
-    // COMMITTED). A save commits its posting and its catalog row together, so anything that
-    // commits between the two reads is seen newer on the posting side: the repair upsert is then
-    // refused or rewrites identical content (version guard), and a delete targets a row version
-    // that the save already replaced or removed. Reading in the other order could delete the row
-    // of a posting created in between.
+    // COMMITTED). A save commits its posting and its catalog row together, so whatever commits
+    // between the two reads looks newer on the posting side, never like a row without a posting;
+    // reading in the other order could delete the row of a posting created in between. The
+    // drifted rows are then re-read under a lock before anything is written (see `repair`).
     let actual: Vec<StoredRow> = sqlx::query_as(&format!(
         "SELECT {ENTRY_COLUMNS} FROM public.job_catalog WHERE tenant_id = $1"
     ))
     .bind(tenant.id)
     .fetch_all(&mut **ttx)
     .await?;
-    let postings: Vec<Posting> = sqlx::query_as(&format!(
-        "SELECT {POSTING_COLUMNS} FROM job_postings WHERE deleted_at IS NULL"
-    ))
-    .fetch_all(&mut **ttx)
-    .await?;
+    // A suspended tenant has nothing public: no need to read (or project) its postings.
+    let postings: Vec<Posting> = if company.active {
+        sqlx::query_as(&format!(
+            "SELECT {POSTING_COLUMNS} FROM job_postings WHERE deleted_at IS NULL"
+        ))
+        .fetch_all(&mut **ttx)
+        .await?
+    } else {
+        Vec::new()
+    };
     let expected: HashMap<Uuid, CatalogEntry> = postings
         .iter()
         .filter_map(|p| project(p, &company))
