@@ -78,14 +78,52 @@ const COMPANIES: &[DemoCompany] = &[
 
 const JOBS_PER_COMPANY: usize = 10;
 
+/// An HR login created for a demo tenant.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub company: &'static str,
+    pub slug: &'static str,
+    pub email: String,
+    pub password: String,
+    pub domain: Option<&'static str>,
+}
+
 /// Seeds demo data when there are no tenants yet and prints the HR logins.
 pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result<()> {
+    let Some(logins) = seed_demo(pool).await? else {
+        tracing::info!("demo: the database already has tenants; not seeding");
+        return Ok(());
+    };
+    println!();
+    println!(
+        "Demo data is ready: {} companies with {JOBS_PER_COMPANY} jobs each.",
+        COMPANIES.len()
+    );
+    println!("Sign in as HR at {}/admin/login with:", settings.public_url);
+    for l in &logins {
+        let port = settings.addr.port();
+        let extra = l
+            .domain
+            .map(|d| format!("   (career page also on http://{d}:{port}/)"))
+            .unwrap_or_default();
+        println!(
+            "  {:<20} {:<28} password: {}{extra}",
+            l.company, l.email, l.password
+        );
+    }
+    println!("These passwords are shown only once.");
+    println!();
+    Ok(())
+}
+
+/// Creates the demo companies, their career pages, jobs and HR users; `None` when the database
+/// already has tenants (nothing is touched then).
+pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<Option<Vec<Login>>> {
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM public.tenants")
         .fetch_one(pool)
         .await?;
     if count > 0 {
-        tracing::info!("demo: the database already has tenants; not seeding");
-        return Ok(());
+        return Ok(None);
     }
     let anchor = chrono::Utc::now();
     let mut logins = Vec::new();
@@ -119,22 +157,13 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
         let email = format!("hr@{}.example", c.slug);
         let password = Alphanumeric.sample_string(&mut rand::rngs::OsRng, 16);
         auth::create_user(pool, c.slug, &email, &password).await?;
-        logins.push((c.name, email, password, c.domain));
+        logins.push(Login {
+            company: c.name,
+            slug: c.slug,
+            email,
+            password,
+            domain: c.domain,
+        });
     }
-    println!();
-    println!(
-        "Demo data is ready: {} companies with {JOBS_PER_COMPANY} jobs each.",
-        COMPANIES.len()
-    );
-    println!("Sign in as HR at {}/admin/login with:", settings.public_url);
-    for (name, email, password, domain) in &logins {
-        let port = settings.addr.port();
-        let extra = domain
-            .map(|d| format!("   (career page also on http://{d}:{port}/)"))
-            .unwrap_or_default();
-        println!("  {name:<20} {email:<28} password: {password}{extra}");
-    }
-    println!("These passwords are shown only once.");
-    println!();
-    Ok(())
+    Ok(Some(logins))
 }

@@ -9,7 +9,7 @@ use sqlx::{PgConnection, QueryBuilder};
 use uuid::Uuid;
 
 use super::projection::{CatalogEntry, Company, ENTRY_COLUMNS, project};
-use crate::postings::{self, model::Posting};
+use crate::postings::model::{POSTING_COLUMNS, Posting};
 use crate::tenancy::{Tenant, TenantTx};
 
 /// The company behind a tenant, read with a share lock so that a concurrent suspend (which locks
@@ -85,19 +85,26 @@ pub enum SyncAction {
     Absent,
 }
 
-/// Inserts or updates catalog rows in one statement. A row is only overwritten by a strictly newer
-/// posting version, or — with `repair` — by the same version (reconcile fixing a hand-edited row).
-/// Counters are never written here; a new row starts with the tenant's application count.
+/// Inserts or updates catalog rows in one statement per 1,000 rows. A row is only written when
+/// the tenant's posting currently has exactly the entry's version (so a stale write can neither
+/// overwrite a newer row nor resurrect a posting that has since closed or been deleted), and an
+/// existing row only by a strictly newer version — or, with `repair`, the same version (reconcile
+/// fixing a hand-edited row). Counters are never written here; a new row starts with the
+/// posting's application count.
+///
+/// Runs inside a tenant transaction: `job_postings` and `applications` are the tenant's own.
 pub async fn upsert_entries(
     conn: &mut PgConnection,
     entries: &[CatalogEntry],
     repair: bool,
 ) -> sqlx::Result<u64> {
     let mut total = 0;
-    // 20 columns per row keeps each statement well under the 65,535 bind-parameter limit.
+    // 20 binds per row keeps each statement well under the 65,535 bind-parameter limit.
     for chunk in entries.chunks(1000) {
         let mut qb = QueryBuilder::new(format!(
-            "INSERT INTO public.job_catalog ({ENTRY_COLUMNS}, application_count) "
+            "INSERT INTO public.job_catalog ({ENTRY_COLUMNS}, application_count)
+             SELECT v.*, (SELECT count(*) FROM applications a WHERE a.job_id = v.job_id)
+               FROM ("
         ));
         qb.push_values(chunk, |mut b, e| {
             b.push_bind(e.job_id)
@@ -119,14 +126,14 @@ pub async fn upsert_entries(
                 .push_bind(e.published_at)
                 .push_bind(e.expires_at)
                 .push_bind(e.posting_version)
-                .push_bind(e.posting_updated_at)
-                // Unqualified: the tenant's own applications table (search_path is the tenant).
-                .push("(SELECT count(*) FROM applications a WHERE a.job_id = ")
-                .push_bind_unseparated(e.job_id)
-                .push_unseparated(")");
+                .push_bind(e.posting_updated_at);
         });
-        qb.push(
-            " ON CONFLICT (job_id) DO UPDATE SET
+        qb.push(format!(
+            ") AS v ({ENTRY_COLUMNS})
+              WHERE EXISTS (SELECT 1 FROM job_postings p
+                             WHERE p.id = v.job_id AND p.version = v.posting_version
+                               AND p.deleted_at IS NULL)
+             ON CONFLICT (job_id) DO UPDATE SET
                 tenant_id = EXCLUDED.tenant_id, company_slug = EXCLUDED.company_slug,
                 company_name = EXCLUDED.company_name, title = EXCLUDED.title,
                 description_html = EXCLUDED.description_html,
@@ -138,8 +145,8 @@ pub async fn upsert_entries(
                 published_at = EXCLUDED.published_at, expires_at = EXCLUDED.expires_at,
                 posting_version = EXCLUDED.posting_version,
                 posting_updated_at = EXCLUDED.posting_updated_at, synced_at = now()
-              WHERE public.job_catalog.tenant_id = EXCLUDED.tenant_id AND ",
-        );
+              WHERE public.job_catalog.tenant_id = EXCLUDED.tenant_id AND "
+        ));
         qb.push(if repair {
             "public.job_catalog.posting_version <= EXCLUDED.posting_version"
         } else {
@@ -203,18 +210,26 @@ pub async fn reconcile_tenant(
         .await?
         .ok_or_else(|| anyhow::anyhow!("tenant {} disappeared", tenant.slug))?;
     // The catalog is read before the postings, each statement with its own snapshot (READ
-    // COMMITTED). A save commits its posting and its catalog row together, so anything that
-    // commits between the two reads is seen newer on the posting side: the repair upsert is then
-    // refused or rewrites identical content (version guard), and a delete targets a row version
-    // that the save already replaced or removed. Reading in the other order could delete the row
-    // of a posting created in between.
-    let actual: Vec<CatalogEntry> = sqlx::query_as(&format!(
+    // COMMITTED). A save commits its posting and its catalog row together, so whatever commits
+    // between the two reads looks newer on the posting side, never like a row without a posting;
+    // reading in the other order could delete the row of a posting created in between. The
+    // drifted rows are then re-read under a lock before anything is written (see `repair`).
+    let actual: Vec<StoredRow> = sqlx::query_as(&format!(
         "SELECT {ENTRY_COLUMNS} FROM public.job_catalog WHERE tenant_id = $1"
     ))
     .bind(tenant.id)
     .fetch_all(&mut **ttx)
     .await?;
-    let postings = postings::db::list_live(ttx).await?;
+    // A suspended tenant has nothing public: no need to read (or project) its postings.
+    let postings: Vec<Posting> = if company.active {
+        sqlx::query_as(&format!(
+            "SELECT {POSTING_COLUMNS} FROM job_postings WHERE deleted_at IS NULL"
+        ))
+        .fetch_all(&mut **ttx)
+        .await?
+    } else {
+        Vec::new()
+    };
     let expected: HashMap<Uuid, CatalogEntry> = postings
         .iter()
         .filter_map(|p| project(p, &company))
@@ -232,7 +247,7 @@ pub async fn reconcile_tenant(
                 drift.deleted += 1;
                 to_delete.push((row.job_id, row.posting_version));
             }
-            Some(want) if *want != row => {
+            Some(want) if !row.matches(want) => {
                 drift.updated += 1;
                 to_write.push(want.clone());
             }
@@ -245,11 +260,100 @@ pub async fn reconcile_tenant(
             to_write.push(want.clone());
         }
     }
-    if !dry_run {
-        upsert_entries(ttx, &to_write, true).await?;
-        delete_entries(ttx, &to_delete).await?;
+    let drifted = !to_write.is_empty() || !to_delete.is_empty();
+    if drifted && !dry_run {
+        repair(ttx, &company, &to_write, &to_delete).await?;
     }
     Ok(drift)
+}
+
+/// A catalog row as stored, read loosely: a row edited by hand may hold values the typed
+/// [`CatalogEntry`] cannot decode (an unknown salary period, a malformed application form), and
+/// reconcile must repair such a row, not fail on it.
+#[derive(Debug, sqlx::FromRow)]
+struct StoredRow {
+    job_id: Uuid,
+    tenant_id: Uuid,
+    company_slug: String,
+    company_name: String,
+    title: String,
+    description_html: String,
+    description_text: String,
+    location: String,
+    remote_policy: String,
+    job_type: String,
+    category: String,
+    salary_min: Option<rust_decimal::Decimal>,
+    salary_max: Option<rust_decimal::Decimal>,
+    salary_currency: Option<String>,
+    salary_period: Option<String>,
+    application_form: sqlx::types::Json<serde_json::Value>,
+    published_at: chrono::DateTime<chrono::Utc>,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    posting_version: i64,
+    posting_updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl StoredRow {
+    /// Whether the stored row is exactly the projection `e` (counters and bookkeeping aside).
+    fn matches(&self, e: &CatalogEntry) -> bool {
+        self.job_id == e.job_id
+            && self.tenant_id == e.tenant_id
+            && self.company_slug == e.company_slug
+            && self.company_name == e.company_name
+            && self.title == e.title
+            && self.description_html == e.description_html
+            && self.description_text == e.description_text
+            && self.location == e.location
+            && self.remote_policy == e.remote_policy.as_str()
+            && self.job_type == e.job_type.as_str()
+            && self.category == e.category
+            && self.salary_min == e.salary_min
+            && self.salary_max == e.salary_max
+            && self.salary_currency == e.salary_currency
+            && self.salary_period.as_deref() == e.salary_period.map(|p| p.as_str())
+            && serde_json::to_value(&e.application_form.0).ok().as_ref()
+                == Some(&self.application_form.0)
+            && self.published_at == e.published_at
+            && self.expires_at == e.expires_at
+            && self.posting_version == e.posting_version
+            && self.posting_updated_at == e.posting_updated_at
+    }
+}
+
+/// Writes the repairs for the drifted postings only, after share-locking them and projecting them
+/// again: a save that committed since the diff is seen, and one that comes later waits for this
+/// transaction. Without the lock, a repair could re-insert the row of a posting that is being
+/// closed at this very moment. Locking only the drifted rows keeps a healthy reconcile free of
+/// writes (a row lock dirties its page).
+async fn repair(
+    ttx: &mut TenantTx,
+    company: &Company,
+    to_write: &[CatalogEntry],
+    to_delete: &[(Uuid, i64)],
+) -> sqlx::Result<()> {
+    let ids: Vec<Uuid> = to_write
+        .iter()
+        .map(|e| e.job_id)
+        .chain(to_delete.iter().map(|d| d.0))
+        .collect();
+    let fresh: Vec<Posting> = sqlx::query_as(&format!(
+        "SELECT {POSTING_COLUMNS} FROM job_postings
+          WHERE id = ANY($1) AND deleted_at IS NULL FOR SHARE"
+    ))
+    .bind(ids)
+    .fetch_all(&mut **ttx)
+    .await?;
+    let entries: Vec<CatalogEntry> = fresh.iter().filter_map(|p| project(p, company)).collect();
+    let publishable: std::collections::HashSet<Uuid> = entries.iter().map(|e| e.job_id).collect();
+    let gone: Vec<(Uuid, i64)> = to_delete
+        .iter()
+        .copied()
+        .filter(|d| !publishable.contains(&d.0))
+        .collect();
+    upsert_entries(ttx, &entries, true).await?;
+    delete_entries(ttx, &gone).await?;
+    Ok(())
 }
 
 /// Brings a tenant's catalog rows in line after a status change (same transaction).
@@ -269,6 +373,24 @@ pub async fn visible_count(conn: &mut PgConnection, tenant_id: Uuid) -> sqlx::Re
         "SELECT count(*) FROM public.job_catalog c WHERE c.tenant_id = $1 AND {VISIBLE}"
     ))
     .bind(tenant_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// How many of a tenant's catalog rows the visibility rule admits at instant `at` (the same rule
+/// as [`VISIBLE`], for asking "what will a candidate see then?").
+pub async fn visible_count_at(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    at: chrono::DateTime<chrono::Utc>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM public.job_catalog c
+          WHERE c.tenant_id = $1 AND c.published_at <= $2
+            AND (c.expires_at IS NULL OR c.expires_at > $2)",
+    )
+    .bind(tenant_id)
+    .bind(at)
     .fetch_one(conn)
     .await
 }
