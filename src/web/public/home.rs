@@ -10,12 +10,8 @@ use crate::web::layout::{Document, Head};
 use crate::web::render;
 
 pub async fn handler(State(state): State<AppState>, uri: Uri) -> Response {
-    let head = Head {
-        title: String::new(),
-        description: "Search open jobs at every company hiring here.".into(),
-        canonical: Some(format!("{}/", state.settings.public_url)),
-        noindex: false,
-    };
+    let head = Head::new("", "Search open jobs at every company hiring here.")
+        .canonical(format!("{}/", state.settings.public_url));
     render::page(&uri, StatusCode::OK, move || {
         let head = head.clone();
         view! {
