@@ -1,4 +1,5 @@
 //! The public job catalog: the projection of publishable postings, its sync and its queries.
 
 pub mod projection;
+pub mod query;
 pub mod sync;
