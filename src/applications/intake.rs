@@ -1,0 +1,817 @@
+//! Application intake: the one path by which a candidate's application (from the JSON API or the
+//! HTML form) reaches the owning tenant's schema.
+//!
+//! The job is looked up in the public catalog and the tenant comes from that row, never from the
+//! client. Then, in ONE transaction in the tenant's schema: find or create the candidate by
+//! case-insensitive email, store the resume, create the application in the first stage with the
+//! consent shown (text, version, time), answers, source and UTM data, record an event, bump the
+//! catalog's application counter and queue the confirmation mail.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::resume::{self, ResumeError, ResumeKind};
+use crate::catalog::projection::ApplicationForm;
+use crate::catalog::query::VISIBLE;
+use crate::error::{AppError, FieldErrors};
+use crate::mail::{self, OutgoingMail};
+use crate::postings::model::{Question, QuestionType};
+use crate::tenancy::{SchemaName, TenantTx};
+
+/// An uploaded resume as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResumeUpload {
+    pub filename: String,
+    pub data: Vec<u8>,
+}
+
+/// What a candidate submits. Text fields are raw; [`submit`] trims and validates them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct ApplicationInput {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub cover_letter: Option<String>,
+    pub linkedin_url: Option<String>,
+    pub portfolio_url: Option<String>,
+    pub consent: bool,
+    /// Custom answers by question field name (`q_…`); checkboxes as `true`/`on`/`yes`/`1`.
+    #[serde(skip)]
+    pub answers: BTreeMap<String, String>,
+    #[serde(skip)]
+    pub resume: Option<ResumeUpload>,
+    pub utm_source: Option<String>,
+    pub utm_medium: Option<String>,
+    pub utm_campaign: Option<String>,
+}
+
+/// Where an application comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Api,
+    Site,
+}
+
+impl Channel {
+    fn as_str(self) -> &'static str {
+        match self {
+            Channel::Api => "api",
+            Channel::Site => "careers_site",
+        }
+    }
+}
+
+/// Request context the caller supplies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntakeContext {
+    pub channel: Channel,
+    /// `Referer` of the request, if any.
+    pub referrer: Option<String>,
+    /// The HTML form's honeypot was filled or it was sent faster than a person can: answer like a
+    /// success, store nothing.
+    pub looks_like_bot: bool,
+    /// `Idempotency-Key` header: a retry with the same key returns the first receipt.
+    pub idempotency_key: Option<String>,
+    /// Absolute base URL for links in the confirmation mail.
+    pub public_url: String,
+}
+
+impl IntakeContext {
+    pub fn new(channel: Channel, public_url: impl Into<String>) -> Self {
+        IntakeContext {
+            channel,
+            referrer: None,
+            looks_like_bot: false,
+            idempotency_key: None,
+            public_url: public_url.into(),
+        }
+    }
+}
+
+/// A received application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub application_id: Uuid,
+    pub job_id: Uuid,
+    pub job_title: String,
+    pub company_name: String,
+    /// False for a bot submission that was answered but not stored.
+    pub stored: bool,
+    /// True when this is the replay of an earlier request with the same idempotency key.
+    #[serde(default)]
+    pub replayed: bool,
+}
+
+/// Why an application was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    /// The job does not exist or is not public (closed, expired, not yet published).
+    #[error("job not found")]
+    NotFound,
+    #[error("invalid application")]
+    Invalid(FieldErrors),
+    /// The same email already applied to this job.
+    #[error("You have already applied for this job with this email address.")]
+    Duplicate,
+    #[error("The resume is larger than 10 MiB.")]
+    ResumeTooLarge,
+    #[error("{0}")]
+    UnsupportedResume(String),
+    /// The idempotency key was used before for a different request.
+    #[error("This Idempotency-Key was already used for a different application.")]
+    KeyReused,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for IntakeError {
+    fn from(e: sqlx::Error) -> Self {
+        IntakeError::Internal(e.into())
+    }
+}
+
+impl From<IntakeError> for AppError {
+    fn from(e: IntakeError) -> Self {
+        match e {
+            IntakeError::NotFound => AppError::NotFound,
+            IntakeError::Invalid(errs) => AppError::Validation(errs),
+            IntakeError::Duplicate | IntakeError::KeyReused => AppError::Conflict(e.to_string()),
+            IntakeError::ResumeTooLarge => AppError::PayloadTooLarge(e.to_string()),
+            IntakeError::UnsupportedResume(m) => AppError::UnsupportedMediaType(m),
+            IntakeError::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
+
+/// The job as the intake needs it.
+#[derive(Debug, sqlx::FromRow)]
+struct JobRow {
+    tenant_id: Uuid,
+    schema_name: String,
+    title: String,
+    company_name: String,
+    application_form: sqlx::types::Json<ApplicationForm>,
+    consent_text: Option<String>,
+    consent_version: Option<i32>,
+}
+
+async fn find_job(pool: &PgPool, job_id: Uuid) -> sqlx::Result<Option<JobRow>> {
+    sqlx::query_as(&format!(
+        "SELECT c.tenant_id, t.schema_name, c.title, c.company_name, c.application_form,
+                p.consent_text, p.consent_version
+           FROM public.job_catalog c
+           JOIN public.tenants t ON t.id = c.tenant_id AND t.status = 'active'
+           LEFT JOIN public.company_profiles p ON p.tenant_id = c.tenant_id
+          WHERE c.job_id = $1 AND {VISIBLE}"
+    ))
+    .bind(job_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Validated application data.
+#[derive(Debug, Clone, PartialEq)]
+struct Valid {
+    first_name: String,
+    last_name: String,
+    email: String,
+    phone: Option<String>,
+    cover_letter: Option<String>,
+    linkedin_url: Option<String>,
+    portfolio_url: Option<String>,
+    answers: Map<String, Value>,
+    resume: Option<(ResumeKind, String, Vec<u8>)>,
+    utm_source: Option<String>,
+    utm_medium: Option<String>,
+    utm_campaign: Option<String>,
+}
+
+fn opt_text(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.replace('\0', ""))
+}
+
+/// A plausible email address: one `@`, a local part, a dotted domain, no spaces.
+pub fn is_valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && email.len() <= 254
+        && !local.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && email
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '<' | '>' | ',' | ';'))
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+}
+
+fn is_http_url(s: &str) -> bool {
+    url::Url::parse(s)
+        .map(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+        .unwrap_or(false)
+}
+
+fn truthy(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "on" | "yes" | "1" => Some(true),
+        "false" | "off" | "no" | "0" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// Checks `input` against the posting's form. Resume type errors are returned separately (they
+/// are 413/415, not 400).
+fn validate(input: &ApplicationInput, form: &ApplicationForm) -> Result<Valid, IntakeError> {
+    let mut errs = FieldErrors::new();
+    let mut name = |field: &str, raw: &str, label: &str| -> String {
+        let v = raw.trim().replace('\0', "");
+        if v.is_empty() {
+            errs.add(field, format!("Enter your {label}."));
+        } else if v.chars().count() > 100 {
+            errs.add(field, "Use at most 100 characters.");
+        }
+        v
+    };
+    let first_name = name("first_name", &input.first_name, "first name");
+    let last_name = name("last_name", &input.last_name, "last name");
+    let email = input.email.trim().to_string();
+    if email.is_empty() {
+        errs.add("email", "Enter your email address.");
+    } else if !is_valid_email(&email) {
+        errs.add(
+            "email",
+            "Enter a valid email address, like name@example.com.",
+        );
+    }
+    let phone = opt_text(&input.phone);
+    if let Some(p) = &phone
+        && (p.chars().count() > 40
+            || !p
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+            || !p.chars().any(|c| c.is_ascii_digit()))
+    {
+        errs.add(
+            "phone",
+            "Enter a phone number using digits, spaces and + - ( ).",
+        );
+    }
+    let cover_letter = opt_text(&input.cover_letter);
+    match &cover_letter {
+        None if form.require_cover_letter => errs.add("cover_letter", "Add a cover letter."),
+        Some(c) if c.chars().count() > 20_000 => {
+            errs.add("cover_letter", "Use at most 20,000 characters.")
+        }
+        _ => {}
+    }
+    let linkedin_url = opt_text(&input.linkedin_url);
+    let portfolio_url = opt_text(&input.portfolio_url);
+    for (field, v) in [
+        ("linkedin_url", &linkedin_url),
+        ("portfolio_url", &portfolio_url),
+    ] {
+        if let Some(u) = v
+            && (u.len() > 500 || !is_http_url(u))
+        {
+            errs.add(field, "Enter a full web address starting with https://.");
+        }
+    }
+    if !input.consent {
+        errs.add(
+            "consent",
+            "You must agree to the processing of your data to apply.",
+        );
+    }
+    let mut utm = Vec::new();
+    for (field, v) in [
+        ("utm_source", &input.utm_source),
+        ("utm_medium", &input.utm_medium),
+        ("utm_campaign", &input.utm_campaign),
+    ] {
+        let v = opt_text(v);
+        if v.as_ref().is_some_and(|s| s.chars().count() > 200) {
+            errs.add(field, "Use at most 200 characters.");
+        }
+        utm.push(v);
+    }
+    let answers = validate_answers(&input.answers, &form.questions, &mut errs);
+    let resume = match &input.resume {
+        Some(r) if !r.data.is_empty() => Some(r),
+        _ => None,
+    };
+    if resume.is_none() && form.require_resume {
+        errs.add("resume", "Attach your resume.");
+    }
+    if !errs.is_empty() {
+        return Err(IntakeError::Invalid(errs));
+    }
+    let resume = match resume {
+        None => None,
+        Some(r) => match resume::sniff(&r.data) {
+            Ok(kind) => Some((
+                kind,
+                resume::clean_filename(&r.filename, kind),
+                r.data.clone(),
+            )),
+            Err(ResumeError::TooLarge) => return Err(IntakeError::ResumeTooLarge),
+            Err(e) => return Err(IntakeError::UnsupportedResume(e.to_string())),
+        },
+    };
+    let mut utm = utm.into_iter();
+    Ok(Valid {
+        first_name,
+        last_name,
+        email,
+        phone,
+        cover_letter,
+        linkedin_url,
+        portfolio_url,
+        answers,
+        resume,
+        utm_source: utm.next().flatten(),
+        utm_medium: utm.next().flatten(),
+        utm_campaign: utm.next().flatten(),
+    })
+}
+
+/// Validates custom answers against the posting's questions; unknown names are ignored.
+fn validate_answers(
+    given: &BTreeMap<String, String>,
+    questions: &[Question],
+    errs: &mut FieldErrors,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    for q in questions {
+        let raw = given
+            .get(&q.name)
+            .map(|v| v.trim().replace('\0', ""))
+            .unwrap_or_default();
+        match q.kind {
+            QuestionType::Checkbox => match truthy(&raw) {
+                Some(true) => {
+                    out.insert(q.name.clone(), Value::Bool(true));
+                }
+                Some(false) if q.required => errs.add(&q.name, "Tick this box to continue."),
+                Some(false) => {
+                    out.insert(q.name.clone(), Value::Bool(false));
+                }
+                None => errs.add(&q.name, "Answer with true or false."),
+            },
+            _ if raw.is_empty() => {
+                if q.required {
+                    errs.add(&q.name, "Answer this question.");
+                }
+            }
+            QuestionType::Select => {
+                if q.options.contains(&raw) {
+                    out.insert(q.name.clone(), Value::String(raw));
+                } else {
+                    errs.add(&q.name, "Choose one of the options.");
+                }
+            }
+            QuestionType::Url => {
+                if raw.len() <= 500 && is_http_url(&raw) {
+                    out.insert(q.name.clone(), Value::String(raw));
+                } else {
+                    errs.add(&q.name, "Enter a full web address starting with https://.");
+                }
+            }
+            QuestionType::Text | QuestionType::Textarea => {
+                let max = if q.kind == QuestionType::Text {
+                    500
+                } else {
+                    5_000
+                };
+                if raw.chars().count() > max {
+                    errs.add(&q.name, format!("Use at most {max} characters."));
+                } else {
+                    out.insert(q.name.clone(), Value::String(raw));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A fingerprint of the request, so a reused idempotency key with other data is refused.
+fn request_hash(job_id: Uuid, input: &ApplicationInput) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        job_id.to_string().as_str(),
+        input.email.trim().to_lowercase().as_str(),
+        input.first_name.trim(),
+        input.last_name.trim(),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    if let Some(r) = &input.resume {
+        h.update(Sha256::digest(&r.data));
+    }
+    hex::encode(h.finalize())
+}
+
+const IDEMPOTENCY_SCOPE: &str = "apply";
+
+fn idem_key(job_id: Uuid, key: &str) -> String {
+    format!("{job_id}:{key}")
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredKey {
+    request_hash: String,
+    body: sqlx::types::Json<Receipt>,
+}
+
+async fn replay(
+    pool: &PgPool,
+    job_id: Uuid,
+    key: &str,
+    hash: &str,
+) -> Result<Option<Receipt>, IntakeError> {
+    let stored: Option<StoredKey> = sqlx::query_as(
+        "SELECT request_hash, body FROM public.idempotency_keys WHERE scope = $1 AND key = $2",
+    )
+    .bind(IDEMPOTENCY_SCOPE)
+    .bind(idem_key(job_id, key))
+    .fetch_optional(pool)
+    .await?;
+    match stored {
+        None => Ok(None),
+        Some(s) if s.request_hash == hash => Ok(Some(Receipt {
+            replayed: true,
+            ..s.body.0
+        })),
+        Some(_) => Err(IntakeError::KeyReused),
+    }
+}
+
+/// Receives an application for the public job `job_id`.
+pub async fn submit(
+    pool: &PgPool,
+    job_id: Uuid,
+    input: ApplicationInput,
+    ctx: IntakeContext,
+) -> Result<Receipt, IntakeError> {
+    let job = find_job(pool, job_id).await?.ok_or(IntakeError::NotFound)?;
+    if ctx.looks_like_bot {
+        return Ok(Receipt {
+            application_id: Uuid::new_v4(),
+            job_id,
+            job_title: job.title,
+            company_name: job.company_name,
+            stored: false,
+            replayed: false,
+        });
+    }
+    let key = ctx
+        .idempotency_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty());
+    if let Some(k) = key
+        && (k.len() > 200 || k.chars().any(|c| c.is_control()))
+    {
+        let mut errs = FieldErrors::new();
+        errs.add(
+            "Idempotency-Key",
+            "Use at most 200 printable characters (a UUID is ideal).",
+        );
+        return Err(IntakeError::Invalid(errs));
+    }
+    let hash = request_hash(job_id, &input);
+    if let Some(k) = key
+        && let Some(r) = replay(pool, job_id, k, &hash).await?
+    {
+        return Ok(r);
+    }
+    let valid = validate(&input, &job.application_form.0)?;
+    let schema = SchemaName::parse(&job.schema_name)
+        .map_err(|e| IntakeError::Internal(anyhow::anyhow!("tenant schema: {e}")))?;
+    let mut ttx = TenantTx::begin(pool, &schema).await?;
+    let receipt = store(&mut ttx, job_id, &job, &valid, &ctx).await?;
+    if let Some(k) = key {
+        let inserted = sqlx::query(
+            "INSERT INTO public.idempotency_keys (key, scope, request_hash, status, body)
+             VALUES ($1, $2, $3, 201, $4) ON CONFLICT (scope, key) DO NOTHING",
+        )
+        .bind(idem_key(job_id, k))
+        .bind(IDEMPOTENCY_SCOPE)
+        .bind(&hash)
+        .bind(sqlx::types::Json(&receipt))
+        .execute(&mut *ttx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            // A concurrent retry with the same key won: undo ours and answer with its receipt.
+            ttx.rollback().await?;
+            return replay(pool, job_id, k, &hash)
+                .await?
+                .ok_or_else(|| IntakeError::Internal(anyhow::anyhow!("idempotency row vanished")));
+        }
+    }
+    ttx.commit().await?;
+    Ok(receipt)
+}
+
+/// The writes, in the tenant's transaction.
+async fn store(
+    ttx: &mut TenantTx,
+    job_id: Uuid,
+    job: &JobRow,
+    v: &Valid,
+    ctx: &IntakeContext,
+) -> Result<Receipt, IntakeError> {
+    // Re-check visibility and take the row lock while bumping the counter: a job closed since the
+    // lookup refuses the application, and concurrent applies to one job queue here briefly.
+    let bumped = sqlx::query(&format!(
+        "UPDATE public.job_catalog c SET application_count = c.application_count + 1
+          WHERE c.job_id = $1 AND c.tenant_id = $2 AND {VISIBLE}"
+    ))
+    .bind(job_id)
+    .bind(job.tenant_id)
+    .execute(&mut **ttx)
+    .await?
+    .rows_affected();
+    if bumped == 0 {
+        return Err(IntakeError::NotFound);
+    }
+    let candidate_id: Uuid = sqlx::query_scalar(
+        "INSERT INTO candidates (id, email, first_name, last_name, phone, linkedin_url, portfolio_url)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT ((lower(email))) DO UPDATE SET
+             first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
+             phone = coalesce(EXCLUDED.phone, candidates.phone),
+             linkedin_url = coalesce(EXCLUDED.linkedin_url, candidates.linkedin_url),
+             portfolio_url = coalesce(EXCLUDED.portfolio_url, candidates.portfolio_url),
+             updated_at = now()
+         RETURNING id",
+    )
+    .bind(Uuid::now_v7())
+    .bind(&v.email)
+    .bind(&v.first_name)
+    .bind(&v.last_name)
+    .bind(&v.phone)
+    .bind(&v.linkedin_url)
+    .bind(&v.portfolio_url)
+    .fetch_one(&mut **ttx)
+    .await?;
+    let already: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM applications WHERE job_id = $1 AND candidate_id = $2)",
+    )
+    .bind(job_id)
+    .bind(candidate_id)
+    .fetch_one(&mut **ttx)
+    .await?;
+    if already {
+        return Err(IntakeError::Duplicate);
+    }
+    let resume_id = match &v.resume {
+        None => None,
+        Some((kind, filename, data)) => {
+            let id = Uuid::now_v7();
+            sqlx::query(
+                "INSERT INTO resumes (id, filename, content_type, size_bytes, sha256, data)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(filename)
+            .bind(kind.content_type())
+            .bind(i32::try_from(data.len()).unwrap_or(i32::MAX))
+            .bind(resume::sha256_hex(data))
+            .bind(data.as_slice())
+            .execute(&mut **ttx)
+            .await?;
+            Some(id)
+        }
+    };
+    let application_id = Uuid::now_v7();
+    let consent_text = job
+        .consent_text
+        .clone()
+        .unwrap_or_else(|| crate::tenancy::DEFAULT_CONSENT_TEXT.to_string());
+    let inserted = sqlx::query(
+        "INSERT INTO applications (id, job_id, candidate_id, stage, cover_letter, answers,
+             resume_id, consent_text, consent_version, consented_at, source, utm_source,
+             utm_medium, utm_campaign, referrer)
+         VALUES ($1, $2, $3, 'new', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(application_id)
+    .bind(job_id)
+    .bind(candidate_id)
+    .bind(&v.cover_letter)
+    .bind(sqlx::types::Json(&v.answers))
+    .bind(resume_id)
+    .bind(&consent_text)
+    .bind(job.consent_version.unwrap_or(1))
+    .bind(Utc::now())
+    .bind(ctx.channel.as_str())
+    .bind(&v.utm_source)
+    .bind(&v.utm_medium)
+    .bind(&v.utm_campaign)
+    .bind(
+        ctx.referrer
+            .as_deref()
+            .map(|r| r.chars().take(1000).collect::<String>()),
+    )
+    .execute(&mut **ttx)
+    .await;
+    match inserted {
+        // A concurrent application by the same person won the race.
+        Err(e) if crate::tenancy::is_unique_violation(&e) => return Err(IntakeError::Duplicate),
+        r => {
+            r?;
+        }
+    }
+    sqlx::query(
+        "INSERT INTO application_events (id, application_id, kind, to_stage)
+         VALUES ($1, $2, 'received', 'new')",
+    )
+    .bind(Uuid::now_v7())
+    .bind(application_id)
+    .execute(&mut **ttx)
+    .await?;
+    mail::enqueue(
+        ttx,
+        &OutgoingMail {
+            tenant_id: Some(job.tenant_id),
+            to: v.email.clone(),
+            subject: format!("Your application: {} at {}", job.title, job.company_name),
+            body_text: confirmation_text(v, job, job_id, &ctx.public_url),
+        },
+    )
+    .await?;
+    Ok(Receipt {
+        application_id,
+        job_id,
+        job_title: job.title.clone(),
+        company_name: job.company_name.clone(),
+        stored: true,
+        replayed: false,
+    })
+}
+
+fn confirmation_text(v: &Valid, job: &JobRow, job_id: Uuid, public_url: &str) -> String {
+    format!(
+        "Hello {first},\n\n\
+         thank you for applying for {title} at {company}. We have received your application \
+         and the hiring team will review it. You will hear from them directly.\n\n\
+         The job: {public_url}/jobs/{job_id}\n\n\
+         This message was sent because this address was used to apply. If that was not you, \
+         you can ignore it.\n",
+        first = v.first_name,
+        title = job.title,
+        company = job.company_name,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ApplicationInput {
+        ApplicationInput {
+            first_name: " Jane ".into(),
+            last_name: "Doe".into(),
+            email: "Jane.Doe@Example.com".into(),
+            consent: true,
+            ..Default::default()
+        }
+    }
+
+    fn q(name: &str, kind: QuestionType, required: bool) -> Question {
+        Question {
+            name: name.into(),
+            label: name.into(),
+            kind,
+            required,
+            options: vec!["a".into(), "b".into()],
+        }
+    }
+
+    #[test]
+    fn a_minimal_application_is_valid_and_trimmed() {
+        let v = validate(&input(), &ApplicationForm::default()).unwrap();
+        assert_eq!(v.first_name, "Jane");
+        assert_eq!(v.email, "Jane.Doe@Example.com");
+    }
+
+    #[test]
+    fn each_missing_or_bad_field_is_named() {
+        let bad = ApplicationInput {
+            first_name: "".into(),
+            email: "not-an-email".into(),
+            consent: false,
+            phone: Some("call me".into()),
+            linkedin_url: Some("javascript:alert(1)".into()),
+            ..input()
+        };
+        let form = ApplicationForm {
+            require_resume: true,
+            require_cover_letter: true,
+            questions: vec![],
+        };
+        let Err(IntakeError::Invalid(errs)) = validate(&bad, &form) else {
+            panic!("expected validation errors");
+        };
+        for f in [
+            "first_name",
+            "email",
+            "consent",
+            "phone",
+            "linkedin_url",
+            "resume",
+            "cover_letter",
+        ] {
+            assert!(errs.get(f).is_some(), "{f}: {errs:?}");
+        }
+    }
+
+    #[test]
+    fn custom_answers_follow_their_questions() {
+        let qs = vec![
+            q("q_pick", QuestionType::Select, true),
+            q("q_ok", QuestionType::Checkbox, true),
+            q("q_site", QuestionType::Url, false),
+            q("q_more", QuestionType::Text, false),
+        ];
+        let mut errs = FieldErrors::new();
+        let given: BTreeMap<String, String> = [
+            ("q_pick", "c"),
+            ("q_ok", "off"),
+            ("q_site", "ftp://x"),
+            ("q_unknown", "ignored"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        validate_answers(&given, &qs, &mut errs);
+        assert!(errs.get("q_pick").is_some());
+        assert!(errs.get("q_ok").is_some());
+        assert!(errs.get("q_site").is_some());
+        assert!(errs.get("q_more").is_none());
+        let mut errs = FieldErrors::new();
+        let given: BTreeMap<String, String> = [("q_pick", "a"), ("q_ok", "on")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let out = validate_answers(&given, &qs, &mut errs);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(out["q_pick"], "a");
+        assert_eq!(out["q_ok"], true);
+        assert!(!out.contains_key("q_more"));
+    }
+
+    #[test]
+    fn emails_are_checked_for_shape() {
+        for ok in ["a@b.co", "jane.doe+jobs@example.com", "x@sub.example.org"] {
+            assert!(is_valid_email(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.com",
+            "a@.com",
+            "a@b..com",
+            "a b@c.com",
+            "a@b.com>",
+            "a@@b.com",
+        ] {
+            assert!(!is_valid_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_zip_renamed_pdf_is_an_unsupported_resume() {
+        let zip = super::resume::tests::zip_with(&[("x.txt", "hi")]);
+        let bad = ApplicationInput {
+            resume: Some(ResumeUpload {
+                filename: "cv.pdf".into(),
+                data: zip,
+            }),
+            ..input()
+        };
+        assert!(matches!(
+            validate(&bad, &ApplicationForm::default()),
+            Err(IntakeError::UnsupportedResume(_))
+        ));
+    }
+}
