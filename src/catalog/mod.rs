@@ -2,4 +2,5 @@
 
 pub mod projection;
 pub mod query;
+pub mod site_queries;
 pub mod sync;

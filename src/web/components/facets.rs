@@ -50,14 +50,23 @@ fn group(
                 <ul>{items}</ul>
             </fieldset>
         }
+        .into_any()
     })
 }
 
 /// The filter form of `/jobs` (GET, so every state is a link; works without JavaScript).
 #[component]
 pub fn FacetForm(query: JobQuery, facets: Facets, action: String) -> impl IntoView {
-    let remote_sel: Vec<String> = query.remote_policy.iter().map(|r| r.as_str().to_string()).collect();
-    let type_sel: Vec<String> = query.job_type.iter().map(|t| t.as_str().to_string()).collect();
+    let remote_sel: Vec<String> = query
+        .remote_policy
+        .iter()
+        .map(|r| r.as_str().to_string())
+        .collect();
+    let type_sel: Vec<String> = query
+        .job_type
+        .iter()
+        .map(|t| t.as_str().to_string())
+        .collect();
     let active = query.has_filters();
     let ordering = query.ordering.map(|o| o.as_str().to_string());
     view! {
@@ -110,4 +119,5 @@ pub fn FacetForm(query: JobQuery, facets: Facets, action: String) -> impl IntoVi
             </form>
         </details>
     }
+    .into_any()
 }
