@@ -4,4 +4,5 @@ pub mod expiry;
 pub mod projection;
 pub mod query;
 pub mod reconcile;
+pub mod site_queries;
 pub mod sync;

@@ -30,18 +30,35 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
     img-src 'self' https: data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Adds security headers a handler has not set itself (the embed route sets its own framing rules).
+/// Content-Security-Policy of the `/embed/*` pages: the same, except any site may frame them.
+pub const EMBED_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' https: data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+    base-uri 'none'; form-action 'self'; frame-ancestors *";
+
+/// Adds security headers a handler has not set itself. Pages under `/embed/` are meant for partner
+/// sites' iframes: they get [`EMBED_CSP`] and no `X-Frame-Options`.
 pub async fn security_headers(req: Request, next: Next) -> Response {
+    let embed = req.uri().path().starts_with("/embed/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    let defaults: [(HeaderName, &'static str); 4] = [
-        (header::CONTENT_SECURITY_POLICY, CSP),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
-        (header::X_FRAME_OPTIONS, "DENY"),
+    let (csp, frame_options) = if embed {
+        (EMBED_CSP, None)
+    } else {
+        (CSP, Some("DENY"))
+    };
+    let defaults: [(HeaderName, Option<&'static str>); 4] = [
+        (header::CONTENT_SECURITY_POLICY, Some(csp)),
+        (header::X_CONTENT_TYPE_OPTIONS, Some("nosniff")),
+        (
+            header::REFERRER_POLICY,
+            Some("strict-origin-when-cross-origin"),
+        ),
+        (header::X_FRAME_OPTIONS, frame_options),
     ];
     for (name, value) in defaults {
-        if !h.contains_key(&name) {
+        if let Some(value) = value
+            && !h.contains_key(&name)
+        {
             h.insert(name, HeaderValue::from_static(value));
         }
     }

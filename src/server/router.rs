@@ -8,7 +8,6 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -29,8 +28,8 @@ pub fn build(state: AppState) -> Router {
         .merge(web::admin::routes(&state))
         .merge(api::routes())
         .merge(ops)
-        .nest_service("/style", ServeDir::new("style"))
-        .fallback_service(ServeDir::new("public"))
+        .merge(web::assets::routes())
+        .fallback(web::public::errors::fallback)
         .layer(from_fn_with_state(state.clone(), middleware::track_metrics))
         .layer(from_fn(middleware::security_headers))
         .layer(CompressionLayer::new())

@@ -2,6 +2,8 @@
 //! modules, then render a Leptos view with [`render::page`]; components never touch the database.
 
 pub mod admin;
+pub mod assets;
+pub mod components;
 pub mod layout;
 pub mod public;
 pub mod render;
