@@ -855,8 +855,8 @@ fn form_view(page: FormPage) -> impl IntoView {
         view! {
             <p class="meta">
                 <span class=format!("badge status-{}", s.status.as_str())>{s.status.label()}</span>
-                " · version "{s.version}" · updated "{when(s.updated_at)}" · "
-                <a href=apps>{s.applications}" applications"</a>
+                {format!(" · version {} · updated {} · ", s.version, when(s.updated_at))}
+                <a href=apps>{format!("{} applications", s.applications)}</a>
                 {public}
             </p>
         }
