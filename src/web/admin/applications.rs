@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::layout::{AdminPage, Nav, when};
+use super::layout::{AdminPage, Nav, count_of, when};
 use crate::applications::pipeline::{
     self, ApplicationPage, Filter, JobOption, PAGE_SIZE, Sort, Stage,
 };
@@ -173,7 +173,7 @@ fn view(
             .map(|r| {
                 let href = format!("/admin/applications/{}", r.id);
                 let more = (r.candidate_applications > 1).then(|| {
-                    view! { <span class="badge">{format!("{} applications", r.candidate_applications)}</span> }
+                    view! { <span class="badge">{count_of(r.candidate_applications, "application")}</span> }
                 });
                 let stage_class = format!("badge stage-{}", r.stage.as_str());
                 view! {
@@ -227,7 +227,7 @@ fn view(
                 </div>
                 <button type="submit" class="secondary">"Apply filters"</button>
             </form>
-            <p class="meta" role="status">{format!("{} applications", page.total)}</p>
+            <p class="meta" role="status">{count_of(page.total, "application")}</p>
             {body}
             <nav class="pagination" aria-label="Pages">
                 {prev.map(|h| view! { <a href=h rel="prev">"← Previous"</a> })}
