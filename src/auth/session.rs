@@ -64,6 +64,16 @@ pub async fn sign_in(session: &Session, auth: SessionAuth) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Deletes sessions past their expiry (for the scheduler; expired sessions are never honoured
+/// anyway, this only reclaims their rows).
+pub async fn delete_expired(pool: &PgPool) -> anyhow::Result<()> {
+    use tower_sessions::ExpiredDeletion;
+    store(pool.clone())
+        .delete_expired()
+        .await
+        .map_err(|e| anyhow::anyhow!("deleting expired admin sessions: {e}"))
+}
+
 /// Ends the session: its row is deleted and the cookie removed.
 pub async fn sign_out(session: &Session) -> anyhow::Result<()> {
     session.flush().await?;

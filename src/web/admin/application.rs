@@ -298,7 +298,7 @@ fn view(page: DetailPage) -> impl IntoView {
                 .clone()
                 .map(|n| view! { <blockquote class="prewrap">{n}</blockquote> });
             view! {
-                <li><time>{when(e.created_at)}</time>" — "<strong>{who}</strong>" "{what}{note}</li>
+                <li><time>{when(e.created_at)}</time>" — "<strong>{who}</strong>{format!(" {what}")}{note}</li>
             }
         })
         .collect_view();
@@ -307,7 +307,8 @@ fn view(page: DetailPage) -> impl IntoView {
             .into_iter()
             .map(|o| {
                 let href = format!("/admin/applications/{}", o.id);
-                view! { <li><a href=href>{o.job_title}</a>" — "{o.stage.label()}", "{when(o.created_at)}</li> }
+                let rest = format!(" — {}, {}", o.stage.label(), when(o.created_at));
+                view! { <li><a href=href>{o.job_title}</a>{rest}</li> }
             })
             .collect_view();
         view! {
@@ -332,8 +333,8 @@ fn view(page: DetailPage) -> impl IntoView {
     view! {
         <AdminPage title=name nav=Some(nav)>
             {error.map(|e| view! { <div class="error-summary" role="alert"><p>{e}</p></div> })}
-            <p class="meta">"Applied for "<a href=job_href>{app.job_title.clone()}</a>" on "
-                {when(app.created_at)}" · "<span class=stage_class>{app.stage.label()}</span></p>
+            <p class="meta">"Applied for "<a href=job_href>{app.job_title.clone()}</a>
+                {format!(" on {} · ", when(app.created_at))}<span class=stage_class>{app.stage.label()}</span></p>
             {stage_form}
             <div class="columns">
                 <div>
@@ -353,7 +354,7 @@ fn view(page: DetailPage) -> impl IntoView {
                     })}
                     <section>
                         <h2>"Consent"</h2>
-                        <p>"Agreed on "{when(app.consented_at)}" to version "{app.consent_version}":"</p>
+                        <p>{format!("Agreed on {} to version {}:", when(app.consented_at), app.consent_version)}</p>
                         <blockquote class="prewrap">{app.consent_text.clone()}</blockquote>
                     </section>
                     {has_source.then(|| view! { <section><h2>"Source"</h2><dl>{source_view}</dl></section> })}

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::layout::{AdminPage, Nav, when};
+use super::layout::{AdminPage, Nav, count_of, when};
 use crate::applications::pipeline::{
     self, ApplicationPage, Filter, JobOption, PAGE_SIZE, Sort, Stage,
 };
@@ -173,12 +173,12 @@ fn view(
             .map(|r| {
                 let href = format!("/admin/applications/{}", r.id);
                 let more = (r.candidate_applications > 1).then(|| {
-                    view! { <span class="badge">{r.candidate_applications}" applications"</span> }
+                    view! { <span class="badge">{count_of(r.candidate_applications, "application")}</span> }
                 });
                 let stage_class = format!("badge stage-{}", r.stage.as_str());
                 view! {
                     <tr>
-                        <td><a href=href>{format!("{} {}", r.first_name, r.last_name)}</a>" "{more}</td>
+                        <td><a href=href>{format!("{} {}", r.first_name, r.last_name)}</a>{more}</td>
                         <td>{r.email}</td>
                         <td>{r.job_title}</td>
                         <td><span class=stage_class>{r.stage.label()}</span></td>
@@ -227,11 +227,11 @@ fn view(
                 </div>
                 <button type="submit" class="secondary">"Apply filters"</button>
             </form>
-            <p class="meta" role="status">{page.total}" applications"</p>
+            <p class="meta" role="status">{count_of(page.total, "application")}</p>
             {body}
             <nav class="pagination" aria-label="Pages">
                 {prev.map(|h| view! { <a href=h rel="prev">"← Previous"</a> })}
-                <span>"Page "{current}" of "{pages.max(1)}</span>
+                <span>{format!("Page {current} of {}", pages.max(1))}</span>
                 {next.map(|h| view! { <a href=h rel="next">"Next →"</a> })}
             </nav>
         </AdminPage>

@@ -147,7 +147,7 @@ fn view(p: PageState) -> impl IntoView {
             {saved.then(|| view! { <p class="flash" role="status">"The career page was saved. It is live now."</p> })}
             {summary}
             <p class="meta">"Public page: "<a href=public.clone()>{public.clone()}</a>
-                " · consent text version "{stored.consent_version}" · updated "{when(stored.updated_at)}</p>
+                {format!(" · consent text version {} · updated {}", stored.consent_version, when(stored.updated_at))}</p>
             <form method="post" action="/admin/career-page" class="admin-form" novalidate=true>
                 <CsrfField token=csrf/>
                 {input("Company name", "name", f.name.clone(), "text", Some("Shown on every job and on your career page."), &e)}

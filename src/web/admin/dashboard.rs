@@ -63,7 +63,8 @@ fn view(
             .into_iter()
             .map(|j| {
                 let href = format!("/admin/jobs/{}", j.id);
-                view! { <li><a href=href>{j.title}</a>" — closes "{when(j.expires_at)}</li> }
+                let closes = format!(" — closes {}", when(j.expires_at));
+                view! { <li><a href=href>{j.title}</a>{closes}</li> }
             })
             .collect_view();
         view! { <ul>{items}</ul> }.into_any()
@@ -83,12 +84,14 @@ fn view(
                     r.inserted, r.updated, r.deleted
                 ),
             };
-            let dry = r.dry_run.then_some(" (dry run)");
-            view! {
-                <p>"Run #"{r.run_id}" at "{when(r.started_at)}{dry}": "{outcome}
-                   " ("{r.unchanged}" unchanged)."</p>
-            }
-            .into_any()
+            let dry = if r.dry_run { " (dry run)" } else { "" };
+            let text = format!(
+                "Run #{} at {}{dry}: {outcome} ({} unchanged).",
+                r.run_id,
+                when(r.started_at),
+                r.unchanged
+            );
+            view! { <p>{text}</p> }.into_any()
         }
     };
     view! {

@@ -18,8 +18,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::layout::{
-    AdminPage, CsrfField, ErrorSummary, Nav, described_by, field_error, field_id, invalid,
-    not_found, textarea_text, when,
+    AdminPage, CsrfField, ErrorSummary, Nav, count_of, described_by, field_error, field_id,
+    invalid, not_found, textarea_text, when,
 };
 use crate::applications::pipeline;
 use crate::auth::AdminUser;
@@ -855,8 +855,8 @@ fn form_view(page: FormPage) -> impl IntoView {
         view! {
             <p class="meta">
                 <span class=format!("badge status-{}", s.status.as_str())>{s.status.label()}</span>
-                " · version "{s.version}" · updated "{when(s.updated_at)}" · "
-                <a href=apps>{s.applications}" applications"</a>
+                {format!(" · version {} · updated {} · ", s.version, when(s.updated_at))}
+                <a href=apps>{count_of(s.applications, "application")}</a>
                 {public}
             </p>
         }
@@ -950,6 +950,10 @@ mod tests {
     fn question_rows_are_read_kept_removed_and_blank_ones_skipped() {
         let v = JobFormValues::from_pairs(&pairs(&[
             ("title", "Dev"),
+            ("remote_policy", "remote"),
+            ("job_type", "full_time"),
+            ("salary_period", "year"),
+            ("status", "draft"),
             ("q0_name", "q_a"),
             ("q0_label", "Why us?"),
             ("q0_type", "textarea"),

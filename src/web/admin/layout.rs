@@ -154,6 +154,15 @@ pub fn textarea_text(s: &str) -> String {
     out
 }
 
+/// "1 application", "3 applications".
+pub fn count_of(n: i64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A timestamp as HR reads it (UTC).
 pub fn when(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
