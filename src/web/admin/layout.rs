@@ -42,6 +42,7 @@ pub fn AdminPage(title: String, nav: Option<Nav>, children: Children) -> impl In
         description: "Hiring admin".into(),
         canonical: None,
         noindex: true,
+        ..Default::default()
     };
     let nav_view = nav.map(|n| {
         let link = move |href: &'static str, key: &'static str, label: &'static str| {
