@@ -29,3 +29,9 @@ CREATE TABLE public.catalog_stats (
     facets      jsonb NOT NULL,
     computed_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- The two low-cardinality filters together (job_type, then remote_policy), newest first, with
+-- the expiry so counts under the cap are index-only.
+CREATE INDEX job_catalog_kind_idx
+    ON public.job_catalog (job_type, remote_policy, published_at DESC, job_id DESC)
+    INCLUDE (expires_at);

@@ -25,8 +25,12 @@ use super::projection::ApplicationForm;
 use crate::error::FieldErrors;
 use crate::postings::model::{JobType, RemotePolicy, SalaryPeriod};
 
-/// Largest match set a request counts, ranks or pages through.
+/// Largest match set a request ranks or pages through.
 pub const MATCH_CAP: i64 = 10_000;
+/// Filtered lists count exactly up to this many matches; beyond, the planner's estimate.
+pub const COUNT_CAP: i64 = 2_000;
+/// Facets count exactly up to this many jobs per facet; beyond, over a sample of this size.
+pub const FACET_CAP: i64 = 2_000;
 /// Default and largest `page_size`.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -89,17 +93,21 @@ impl Ordering {
         }
     }
 
-    fn order_by(self) -> &'static str {
+    /// `ORDER BY` over the sort columns of the relation aliased `t` (`c` for the catalog, `p` for
+    /// a ranked match set), ending with the unique `job_id` so pages are stable.
+    fn order_by(self, t: &str) -> String {
         match self {
-            Ordering::Newest => " ORDER BY c.published_at DESC, c.job_id DESC",
-            Ordering::Oldest => " ORDER BY c.published_at ASC, c.job_id ASC",
-            Ordering::SalaryMaxDesc => {
-                " ORDER BY c.salary_max DESC NULLS LAST, c.published_at DESC, c.job_id DESC"
+            Ordering::Newest => format!(" ORDER BY {t}.published_at DESC, {t}.job_id DESC"),
+            Ordering::Oldest => format!(" ORDER BY {t}.published_at ASC, {t}.job_id ASC"),
+            Ordering::SalaryMaxDesc => format!(
+                " ORDER BY {t}.salary_max DESC NULLS LAST, {t}.published_at DESC, {t}.job_id DESC"
+            ),
+            Ordering::SalaryMinAsc => format!(
+                " ORDER BY {t}.salary_min ASC NULLS LAST, {t}.published_at DESC, {t}.job_id DESC"
+            ),
+            Ordering::Relevance => {
+                format!(" ORDER BY {t}.rank DESC, {t}.published_at DESC, {t}.job_id DESC")
             }
-            Ordering::SalaryMinAsc => {
-                " ORDER BY c.salary_min ASC NULLS LAST, c.published_at DESC, c.job_id DESC"
-            }
-            Ordering::Relevance => " ORDER BY m.rank DESC, c.published_at DESC, c.job_id DESC",
         }
     }
 }
@@ -581,10 +589,16 @@ impl JobPage {
 pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
     let ordering = q.effective_ordering();
     let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("");
+    let results: Vec<SummaryRow>;
+    let mut total: Option<i64> = None;
     if let Some(text) = &q.q {
-        // The match set comes from the GIN index, capped, and is ranked only inside the cap:
-        // MATERIALIZED keeps the planner from walking a btree hoping to meet rare matches.
-        qb.push("WITH m AS MATERIALIZED (SELECT c.job_id, ");
+        // The match set comes from the GIN index (or a short scan for very common terms), capped,
+        // with its sort keys, so ranking and paging never touch more than the cap and only the
+        // page's rows are joined back. MATERIALIZED keeps the planner from walking a btree hoping
+        // to meet rare matches.
+        qb.push(
+            "WITH m AS MATERIALIZED (SELECT c.job_id, c.published_at, c.salary_min, c.salary_max, ",
+        );
         if ordering == Ordering::Relevance {
             qb.push("ts_rank(c.search, websearch_to_tsquery('english', ")
                 .push_bind(text.clone())
@@ -596,48 +610,86 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
             .push(VISIBLE);
         push_filters(&mut qb, q, None);
         qb.push(" LIMIT ").push_bind(MATCH_CAP);
-        qb.push(") SELECT ")
+        qb.push("), p AS (SELECT m.job_id, m.published_at, m.salary_min, m.salary_max, m.rank FROM m")
+            .push(ordering.order_by("m"))
+            .push(" LIMIT ")
+            .push_bind(i64::from(q.page_size))
+            .push(" OFFSET ")
+            .push_bind(q.offset())
+            .push(") SELECT ")
             .push(SUMMARY_COLUMNS)
-            .push(" FROM m JOIN public.job_catalog c ON c.job_id = m.job_id");
+            .push(", (SELECT count(*) FROM m) AS total FROM p JOIN public.job_catalog c ON c.job_id = p.job_id")
+            .push(ordering.order_by("p"));
+        let rows: Vec<CountedRow> = qb.build_query_as().fetch_all(pool).await?;
+        total = match rows.first() {
+            Some(r) => Some(r.total),
+            // An empty first page means no match at all.
+            None if q.offset() == 0 => Some(0),
+            None => None,
+        };
+        results = rows.into_iter().map(|r| r.row).collect();
     } else {
         qb.push("SELECT ")
             .push(SUMMARY_COLUMNS)
             .push(" FROM public.job_catalog c WHERE ")
             .push(VISIBLE);
         push_filters(&mut qb, q, None);
+        qb.push(ordering.order_by("c"))
+            .push(" LIMIT ")
+            .push_bind(i64::from(q.page_size))
+            .push(" OFFSET ")
+            .push_bind(q.offset());
+        results = qb.build_query_as().fetch_all(pool).await?;
     }
-    qb.push(ordering.order_by());
-    qb.push(" LIMIT ")
-        .push_bind(i64::from(q.page_size))
-        .push(" OFFSET ")
-        .push_bind(q.offset());
-    let rows: Vec<SummaryRow> = qb.build_query_as().fetch_all(pool).await?;
-    let (count, count_exact) = count_jobs(pool, q).await?;
+    let (count, count_exact) = match total {
+        Some(n) if n < MATCH_CAP => (n, true),
+        Some(n) => (estimate_jobs(pool, q).await?.max(n), false),
+        None => count_jobs(pool, q).await?,
+    };
     Ok(JobPage {
         count,
         count_exact,
-        results: rows.into_iter().map(JobSummary::from).collect(),
+        results: results.into_iter().map(JobSummary::from).collect(),
         page: q.page,
         page_size: q.page_size,
     })
 }
 
+#[derive(sqlx::FromRow)]
+struct CountedRow {
+    #[sqlx(flatten)]
+    row: SummaryRow,
+    total: i64,
+}
+
 /// The number of jobs matching `q` and whether it is exact (see the module docs).
 pub async fn count_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<(i64, bool)> {
+    if !q.has_filters() {
+        let stats = stats(pool).await?;
+        if stats.total > MATCH_CAP {
+            return Ok((stats.total, true));
+        }
+    }
     let mut qb: QueryBuilder<'_, Postgres> =
         QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM public.job_catalog c WHERE ");
     qb.push(VISIBLE);
     push_filters(&mut qb, q, None);
-    qb.push(" LIMIT ").push_bind(MATCH_CAP + 1).push(") s");
+    qb.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") s");
     let capped: i64 = qb.build_query_scalar().fetch_one(pool).await?;
-    if capped <= MATCH_CAP {
+    if capped <= COUNT_CAP {
         return Ok((capped, true));
     }
-    if !q.has_filters() {
-        let stats = stats(pool).await?;
-        return Ok((stats.total, true));
-    }
-    Ok((MATCH_CAP, false))
+    Ok((estimate_jobs(pool, q).await?.max(COUNT_CAP + 1), false))
+}
+
+/// The planner's estimate of the jobs matching `q` (no rows are read).
+async fn estimate_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<i64> {
+    let mut qb: QueryBuilder<'_, Postgres> =
+        QueryBuilder::new("EXPLAIN (FORMAT JSON) SELECT 1 FROM public.job_catalog c WHERE ");
+    qb.push(VISIBLE);
+    push_filters(&mut qb, q, None);
+    let plan: serde_json::Value = qb.build_query_scalar().fetch_one(pool).await?;
+    Ok(plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as i64)
 }
 
 /// The newest `limit` jobs matching `q` (RSS feed), ignoring its paging and ordering.
@@ -671,7 +723,7 @@ pub async fn newest(pool: &PgPool, q: &JobQuery, limit: u32) -> sqlx::Result<Vec
             .push(VISIBLE);
         push_filters(&mut qb, &q, None);
     }
-    qb.push(Ordering::Newest.order_by())
+    qb.push(Ordering::Newest.order_by("c"))
         .push(" LIMIT ")
         .push_bind(i64::from(q.page_size));
     let rows: Vec<SummaryRow> = qb.build_query_as().fetch_all(pool).await?;
@@ -752,51 +804,107 @@ fn has_other_filters(q: &JobQuery, dim: Dim) -> bool {
 
 /// Facet counts for `q` (its paging and ordering are ignored).
 pub async fn facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
-    // One statement: per dimension, the jobs matching every other filter, capped, grouped.
-    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("");
-    for (i, (dim, name, col, label)) in DIMS.iter().enumerate() {
-        if i > 0 {
-            qb.push(" UNION ALL ");
-        }
-        qb.push(format!(
-            "(SELECT '{name}'::text AS dim, s.v AS value, max(s.l) AS label, count(*) AS n \
-             FROM (SELECT {col} AS v, {label} AS l FROM public.job_catalog c WHERE "
-        ))
-        .push(VISIBLE);
-        push_filters(&mut qb, q, Some(*dim));
-        qb.push(" LIMIT ")
-            .push_bind(MATCH_CAP + 1)
-            .push(") s GROUP BY s.v)");
-    }
-    let rows: Vec<FacetRow> = qb.build_query_as().fetch_all(pool).await?;
+    // On a large catalog, a facet whose only filter is its own is the unfiltered facet:
+    // take it from the precomputed statistics instead of counting.
+    let stats = stats(pool).await?;
+    let large = stats.total > MATCH_CAP;
+    let live: Vec<_> = DIMS
+        .iter()
+        .filter(|(dim, ..)| !large || has_other_filters(q, *dim))
+        .collect();
+    // One statement: per dimension, the jobs matching every other filter, capped, grouped. A
+    // term query's match set is taken once (capped) and the facets are counted inside it.
     let mut by_dim: BTreeMap<String, Vec<FacetValue>> = BTreeMap::new();
-    for r in rows {
-        by_dim.entry(r.dim).or_default().push(FacetValue {
-            value: r.value,
-            label: Some(r.label).filter(|l| !l.is_empty()),
-            count: r.n,
-        });
+    let mut sampled = false;
+    if !live.is_empty() {
+        let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("");
+        let inner = if let Some(text) = &q.q {
+            qb.push(
+                "WITH m AS MATERIALIZED (SELECT c.job_type, c.remote_policy, c.company_slug, \
+                 c.company_name, c.location, c.category FROM public.job_catalog c WHERE ",
+            )
+            .push(VISIBLE)
+            .push(" AND c.search @@ websearch_to_tsquery('english', ")
+            .push_bind(text.clone())
+            .push(")");
+            let rest = JobQuery {
+                q: None,
+                location: None,
+                job_type: vec![],
+                remote_policy: vec![],
+                company: vec![],
+                category: vec![],
+                ..q.clone()
+            };
+            push_filters(&mut qb, &rest, None);
+            qb.push(" LIMIT ").push_bind(MATCH_CAP).push(") ");
+            sampled = true;
+            Some(JobQuery {
+                q: None,
+                salary_min: None,
+                posted_within_days: None,
+                ..q.clone()
+            })
+        } else {
+            None
+        };
+        for (i, (dim, name, col, label)) in live.iter().enumerate() {
+            if i > 0 {
+                qb.push(" UNION ALL ");
+            }
+            qb.push(format!(
+                "(SELECT '{name}'::text AS dim, s.v AS value, max(s.l) AS label, count(*) AS n \
+                 FROM (SELECT {col} AS v, {label} AS l FROM "
+            ));
+            match &inner {
+                Some(rest) => {
+                    qb.push("m c WHERE true");
+                    push_filters(&mut qb, rest, Some(*dim));
+                }
+                None => {
+                    qb.push("public.job_catalog c WHERE ").push(VISIBLE);
+                    push_filters(&mut qb, q, Some(*dim));
+                }
+            }
+            qb.push(" LIMIT ")
+                .push_bind(if inner.is_some() {
+                    MATCH_CAP
+                } else {
+                    FACET_CAP + 1
+                })
+                .push(") s GROUP BY s.v)");
+        }
+        if inner.is_some() {
+            qb.push(" UNION ALL (SELECT '_m'::text, ''::text, ''::text, count(*) FROM m)");
+        }
+        let rows: Vec<FacetRow> = qb.build_query_as().fetch_all(pool).await?;
+        for r in rows {
+            by_dim.entry(r.dim).or_default().push(FacetValue {
+                value: r.value,
+                label: Some(r.label).filter(|l| !l.is_empty()),
+                count: r.n,
+            });
+        }
     }
+    let matched: i64 = by_dim
+        .remove("_m")
+        .and_then(|v| v.first().map(|f| f.count))
+        .unwrap_or(0);
     let mut out = Facets {
         exact: true,
         ..Facets::default()
     };
-    let mut unfiltered: Option<Facets> = None;
     for (dim, name, _, _) in DIMS {
-        let mut values = by_dim.remove(name).unwrap_or_default();
-        let total: i64 = values.iter().map(|v| v.count).sum();
-        if total > MATCH_CAP {
-            if has_other_filters(q, dim) {
+        let mut values = if live.iter().any(|(d, ..)| *d == dim) {
+            let values = by_dim.remove(name).unwrap_or_default();
+            let n: i64 = values.iter().map(|v| v.count).sum();
+            if (sampled && matched >= MATCH_CAP) || (!sampled && n > FACET_CAP) {
                 out.exact = false;
-            } else {
-                if unfiltered.is_none() {
-                    unfiltered = Some(stats(pool).await?.facets);
-                }
-                if let Some(u) = &unfiltered {
-                    values = facet_of(u, dim).clone();
-                }
             }
-        }
+            values
+        } else {
+            facet_of(&stats.facets, dim).clone()
+        };
         values.retain(|v| !v.value.is_empty());
         values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         if matches!(dim, Dim::Company | Dim::Location | Dim::Category) {
