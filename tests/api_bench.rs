@@ -114,6 +114,18 @@ async fn catalog_queries_stay_fast_on_a_large_catalog() {
         t.push(s.elapsed());
     }
     report("companies page 1", t);
+    let mut t = Vec::new();
+    for _ in 0..runs {
+        let s = Instant::now();
+        let starts = query::sitemap_shards(&pool, query::SITEMAP_SHARD_SIZE)
+            .await
+            .unwrap();
+        query::sitemap_page(&pool, starts[starts.len() / 2], query::SITEMAP_SHARD_SIZE)
+            .await
+            .unwrap();
+        t.push(s.elapsed());
+    }
+    report("sitemap: shard index + one 50k-URL shard", t);
     let s = Instant::now();
     query::refresh_stats(&pool).await.unwrap();
     report(

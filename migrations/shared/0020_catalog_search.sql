@@ -27,6 +27,8 @@ CREATE TABLE public.catalog_stats (
     id          integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),
     total       bigint NOT NULL,
     facets      jsonb NOT NULL,
+    -- Where each 50,000-URL sitemap shard ends (job ids in id order).
+    sitemap_bounds uuid[] NOT NULL DEFAULT '{}',
     computed_at timestamptz NOT NULL DEFAULT now()
 );
 

@@ -674,10 +674,20 @@ pub async fn count_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<(i64, bool)
         QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM public.job_catalog c WHERE ");
     qb.push(VISIBLE);
     push_filters(&mut qb, q, None);
-    qb.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") s");
+    // Unfiltered, the first rows all match, so an exact count up to the larger cap is cheap.
+    let cap = if q.has_filters() {
+        COUNT_CAP
+    } else {
+        MATCH_CAP
+    };
+    qb.push(" LIMIT ").push_bind(cap + 1).push(") s");
     let capped: i64 = qb.build_query_scalar().fetch_one(pool).await?;
-    if capped <= COUNT_CAP {
+    if capped <= cap {
         return Ok((capped, true));
+    }
+    if !q.has_filters() {
+        // Only reached while the statistics still describe a smaller catalog.
+        return Ok((refresh_stats(pool).await?.total, true));
     }
     Ok((estimate_jobs(pool, q).await?.max(COUNT_CAP + 1), false))
 }
@@ -940,6 +950,8 @@ fn facet_of_mut(f: &mut Facets, dim: Dim) -> &mut Vec<FacetValue> {
 pub struct CatalogStats {
     pub total: i64,
     pub facets: Facets,
+    /// The last job id of each full [`SITEMAP_SHARD_SIZE`] shard.
+    pub sitemap_bounds: Vec<Uuid>,
     pub computed_at: DateTime<Utc>,
 }
 
@@ -947,6 +959,7 @@ pub struct CatalogStats {
 struct StatsRow {
     total: i64,
     facets: sqlx::types::Json<Facets>,
+    sitemap_bounds: Vec<Uuid>,
     computed_at: DateTime<Utc>,
 }
 
@@ -954,7 +967,7 @@ struct StatsRow {
 /// [`STATS_MAX_AGE_SECS`].
 pub async fn stats(pool: &PgPool) -> sqlx::Result<CatalogStats> {
     let row: Option<StatsRow> = sqlx::query_as(
-        "SELECT total, facets, computed_at FROM public.catalog_stats
+        "SELECT total, facets, sitemap_bounds, computed_at FROM public.catalog_stats
           WHERE id = 1 AND computed_at > now() - make_interval(secs => $1)",
     )
     .bind(STATS_MAX_AGE_SECS as f64)
@@ -964,6 +977,7 @@ pub async fn stats(pool: &PgPool) -> sqlx::Result<CatalogStats> {
         Some(r) => Ok(CatalogStats {
             total: r.total,
             facets: r.facets.0,
+            sitemap_bounds: r.sitemap_bounds,
             computed_at: r.computed_at,
         }),
         None => refresh_stats(pool).await,
@@ -1022,20 +1036,24 @@ pub async fn refresh_stats(pool: &PgPool) -> sqlx::Result<CatalogStats> {
             v.truncate(FACET_TOP);
         }
     }
+    let sitemap_bounds = shard_bounds(pool, SITEMAP_SHARD_SIZE).await?;
     let computed_at: DateTime<Utc> = sqlx::query_scalar(
-        "INSERT INTO public.catalog_stats (id, total, facets, computed_at)
-         VALUES (1, $1, $2, now())
+        "INSERT INTO public.catalog_stats (id, total, facets, sitemap_bounds, computed_at)
+         VALUES (1, $1, $2, $3, now())
          ON CONFLICT (id) DO UPDATE SET total = EXCLUDED.total, facets = EXCLUDED.facets,
+                                        sitemap_bounds = EXCLUDED.sitemap_bounds,
                                         computed_at = EXCLUDED.computed_at
          RETURNING computed_at",
     )
     .bind(total)
     .bind(sqlx::types::Json(&facets))
+    .bind(&sitemap_bounds)
     .fetch_one(pool)
     .await?;
     Ok(CatalogStats {
         total,
         facets,
+        sitemap_bounds,
         computed_at,
     })
 }
@@ -1225,20 +1243,33 @@ pub async fn sitemap_page(
     .await
 }
 
-/// Where each sitemap shard of `shard_size` starts: `None` for the first shard, else the last id
-/// of the previous shard (pass it as `after` to [`sitemap_page`]). One index pass; sitemaps are
-/// fetched rarely.
-pub async fn sitemap_shards(pool: &PgPool, shard_size: u32) -> sqlx::Result<Vec<Option<Uuid>>> {
-    let size = i64::from(shard_size.max(1));
-    let bounds: Vec<Uuid> = sqlx::query_scalar(&format!(
+/// URLs per sitemap shard (the sitemap protocol allows 50,000).
+pub const SITEMAP_SHARD_SIZE: u32 = 50_000;
+
+/// The last job id of every full shard of `size` visible jobs, in id order (one index pass).
+async fn shard_bounds(pool: &PgPool, size: u32) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar(&format!(
         "SELECT job_id FROM (SELECT c.job_id, row_number() OVER (ORDER BY c.job_id) AS n
                                FROM public.job_catalog c WHERE {VISIBLE}) s
           WHERE n % $1 = 0 ORDER BY job_id"
     ))
-    .bind(size)
+    .bind(i64::from(size.max(1)))
     .fetch_all(pool)
-    .await?;
+    .await
+}
+
+/// Where each sitemap shard of `shard_size` starts: `None` for the first shard, else the last id
+/// of the previous shard (pass it as `after` to [`sitemap_page`]). For [`SITEMAP_SHARD_SIZE`] the
+/// bounds come from the precomputed statistics, so a sitemap request never walks the catalog.
+pub async fn sitemap_shards(pool: &PgPool, shard_size: u32) -> sqlx::Result<Vec<Option<Uuid>>> {
+    let stats = stats(pool).await?;
+    let bounds = if shard_size == SITEMAP_SHARD_SIZE {
+        stats.sitemap_bounds
+    } else {
+        shard_bounds(pool, shard_size).await?
+    };
     let total = visible_count(pool).await?;
+    let size = i64::from(shard_size.max(1));
     let mut starts = vec![None];
     for (i, b) in bounds.into_iter().enumerate() {
         if (i as i64 + 1) * size < total {
