@@ -109,11 +109,11 @@ impl JobListItem {
 /// A page of jobs.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct JobList {
-    /// Number of matching jobs. Exact up to 10,000 matches (and for the unfiltered list, from
-    /// statistics refreshed every minute); beyond that, for filtered queries, a lower bound —
-    /// see `count_exact`.
+    /// Number of matching jobs. Exact for the unfiltered list (precomputed, at most a few minutes
+    /// old) and for filtered queries with up to 2,000 matches (10,000 with `q`); beyond that an
+    /// estimate — see `count_exact`.
     pub count: i64,
-    /// False when `count` is a lower bound (more than 10,000 jobs match).
+    /// False when `count` is an estimate.
     pub count_exact: bool,
     /// Absolute URL of the next page, or `null`.
     pub next: Option<String>,
@@ -266,8 +266,8 @@ pub struct FacetsDto {
     pub company: Vec<FacetValueDto>,
     pub location: Vec<FacetValueDto>,
     pub category: Vec<FacetValueDto>,
-    /// False when a facet was counted over a sample of 10,000 matching jobs (very broad
-    /// filtered queries); the unfiltered counts are always exact (refreshed every minute).
+    /// False when a facet was counted over a sample of 2,000 matching jobs (broad filtered
+    /// queries); the unfiltered counts are exact (precomputed, at most a few minutes old).
     pub exact: bool,
 }
 

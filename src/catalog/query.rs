@@ -2,15 +2,19 @@
 //! sitemap helpers. The JSON API and the HTML site call the same functions.
 //!
 //! Every query applies the visibility rule at query time (`published_at <= now()` and not
-//! expired); only active tenants' postings exist in the catalog. At a million rows no query scans
-//! the catalog:
-//! - newest-first and salary orderings walk btree indexes (migration 0020);
-//! - a term query (`q`) works on a match set taken from the GIN index and capped at
-//!   [`MATCH_CAP`] rows, ranked inside that set;
-//! - counts and facets are exact up to [`MATCH_CAP`] matching rows; beyond it the unfiltered
-//!   numbers come from `public.catalog_stats` (refreshed by the scheduler, at most
-//!   [`STATS_MAX_AGE_SECS`] old) and filtered numbers are reported as a lower bound / sample,
-//!   flagged by `count_exact` / `exact`;
+//! expired); only active tenants' postings exist in the catalog. At a million rows no request
+//! scans the catalog:
+//! - newest-first, salary, company, category and (job_type, remote_policy) filters walk btree
+//!   indexes, `location` a trigram index (migrations 0020, 0021);
+//! - a term query (`q`) takes its match set from the GIN index (or a short scan for very common
+//!   terms) capped at [`MATCH_CAP`] rows, ranks and pages inside it, and joins back only the page;
+//! - counts: unfiltered totals come from `public.catalog_stats` (recomputed by [`refresh_stats`],
+//!   which the scheduler should run every minute; a request recomputes them only when they are
+//!   missing or older than [`STATS_MAX_AGE_SECS`]); filtered counts are exact up to
+//!   [`COUNT_CAP`] (term queries: [`MATCH_CAP`]) and the planner's estimate beyond, flagged by
+//!   `count_exact = false`;
+//! - facets: a facet filtered only by itself comes from the statistics; others are counted
+//!   exactly up to [`FACET_CAP`] jobs, else over a sample of that size (`exact = false`);
 //! - pages are offset-based but limited to the first [`MATCH_CAP`] results.
 
 use std::collections::BTreeMap;
@@ -758,7 +762,7 @@ pub struct Facets {
     pub company: Vec<FacetValue>,
     pub location: Vec<FacetValue>,
     pub category: Vec<FacetValue>,
-    /// False when a facet was counted over a sample of [`MATCH_CAP`] matching jobs.
+    /// False when a facet was counted over a sample of [`FACET_CAP`] matching jobs.
     #[serde(default)]
     pub exact: bool,
 }
@@ -817,7 +821,7 @@ pub async fn facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
     // On a large catalog, a facet whose only filter is its own is the unfiltered facet:
     // take it from the precomputed statistics instead of counting.
     let stats = stats(pool).await?;
-    let large = stats.total > MATCH_CAP;
+    let large = stats.total > FACET_CAP;
     let live: Vec<_> = DIMS
         .iter()
         .filter(|(dim, ..)| !large || has_other_filters(q, *dim))
@@ -847,7 +851,7 @@ pub async fn facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
                 ..q.clone()
             };
             push_filters(&mut qb, &rest, None);
-            qb.push(" LIMIT ").push_bind(MATCH_CAP).push(") ");
+            qb.push(" LIMIT ").push_bind(FACET_CAP).push(") ");
             sampled = true;
             Some(JobQuery {
                 q: None,
@@ -877,11 +881,7 @@ pub async fn facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
                 }
             }
             qb.push(" LIMIT ")
-                .push_bind(if inner.is_some() {
-                    MATCH_CAP
-                } else {
-                    FACET_CAP + 1
-                })
+                .push_bind(FACET_CAP + 1)
                 .push(") s GROUP BY s.v)");
         }
         if inner.is_some() {
@@ -908,7 +908,7 @@ pub async fn facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
         let mut values = if live.iter().any(|(d, ..)| *d == dim) {
             let values = by_dim.remove(name).unwrap_or_default();
             let n: i64 = values.iter().map(|v| v.count).sum();
-            if (sampled && matched >= MATCH_CAP) || (!sampled && n > FACET_CAP) {
+            if (sampled && matched >= FACET_CAP) || (!sampled && n > FACET_CAP) {
                 out.exact = false;
             }
             values
