@@ -110,7 +110,7 @@ impl JobListItem {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct JobList {
     /// Number of matching jobs. Exact for the unfiltered list (precomputed, at most a few minutes
-    /// old) and for filtered queries with up to 2,000 matches (10,000 with `q`); beyond that an
+    /// old) and for filtered queries with up to 2,000 matches (5,000 with `q`); beyond that an
     /// estimate — see `count_exact`.
     pub count: i64,
     /// False when `count` is an estimate.
@@ -426,7 +426,7 @@ pub struct ProblemDto {
 #[allow(dead_code)]
 pub struct JobListParams {
     /// Full-text search over title, company, location and description (web-search syntax:
-    /// `"exact phrase"`, `or`, `-exclude`). Ranked. Searches at most the first 10,000 matches.
+    /// `"exact phrase"`, `or`, `-exclude`). Ranked within the first 5,000 matches.
     /// At most 200 characters.
     q: Option<String>,
     /// Case-insensitive substring of the location.
@@ -451,7 +451,7 @@ pub struct JobListParams {
     /// (default when `q` is given).
     #[param(value_type = Option<String>, example = "-published_at")]
     ordering: Option<String>,
-    /// Page number from 1; only the first 10,000 results can be paged through.
+    /// Page number from 1; only the first 10,000 results (5,000 with `q`) can be paged through.
     #[param(minimum = 1)]
     page: Option<u32>,
     /// 1–100, default 20.

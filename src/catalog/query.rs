@@ -7,15 +7,16 @@
 //! - newest-first, salary, company, category and (job_type, remote_policy) filters walk btree
 //!   indexes, `location` a trigram index (migrations 0020, 0021);
 //! - a term query (`q`) takes its match set from the GIN index (or a short scan for very common
-//!   terms) capped at [`MATCH_CAP`] rows, ranks and pages inside it, and joins back only the page;
+//!   terms) capped at [`SEARCH_CAP`] rows, ranks and pages inside it, and joins back only the page;
 //! - counts: unfiltered totals come from `public.catalog_stats` (recomputed by [`refresh_stats`],
 //!   which the scheduler should run every minute; a request recomputes them only when they are
 //!   missing or older than [`STATS_MAX_AGE_SECS`]); filtered counts are exact up to
-//!   [`COUNT_CAP`] (term queries: [`MATCH_CAP`]) and the planner's estimate beyond, flagged by
+//!   [`COUNT_CAP`] (term queries: [`SEARCH_CAP`]) and the planner's estimate beyond, flagged by
 //!   `count_exact = false`;
 //! - facets: a facet filtered only by itself comes from the statistics; others are counted
 //!   exactly up to [`FACET_CAP`] jobs, else over a sample of that size (`exact = false`);
-//! - pages are offset-based but limited to the first [`MATCH_CAP`] results.
+//! - pages are offset-based but limited to the first [`MATCH_CAP`] results ([`SEARCH_CAP`] with
+//!   `q`).
 
 use std::collections::BTreeMap;
 
@@ -31,6 +32,9 @@ use crate::postings::model::{JobType, RemotePolicy, SalaryPeriod};
 
 /// Largest match set a request ranks or pages through.
 pub const MATCH_CAP: i64 = 10_000;
+/// A term query ranks, counts exactly and pages within this many matches (ranking costs a few
+/// microseconds per match).
+pub const SEARCH_CAP: i64 = 5_000;
 /// Filtered lists count exactly up to this many matches; beyond, the planner's estimate.
 pub const COUNT_CAP: i64 = 2_000;
 /// Facets count exactly up to this many jobs per facet; beyond, over a sample of this size.
@@ -562,19 +566,21 @@ impl From<SummaryRow> for JobSummary {
 /// One page of jobs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JobPage {
-    /// Matching jobs: exact when `count_exact`, else a lower bound ([`MATCH_CAP`]).
+    /// Matching jobs: exact when `count_exact`, else an estimate.
     pub count: i64,
     pub count_exact: bool,
     pub results: Vec<JobSummary>,
     pub page: u32,
     pub page_size: u32,
+    /// How many of the matches can be paged through ([`MATCH_CAP`], [`SEARCH_CAP`] with `q`).
+    pub window: i64,
 }
 
 impl JobPage {
     /// Whether a next page exists (within the pageable window).
     pub fn has_next(&self) -> bool {
         let seen = i64::from(self.page) * i64::from(self.page_size);
-        seen < self.count.min(MATCH_CAP)
+        seen < self.count.min(self.window)
     }
 
     pub fn has_previous(&self) -> bool {
@@ -583,7 +589,7 @@ impl JobPage {
 
     /// Number of pages a client can reach.
     pub fn page_count(&self) -> u32 {
-        let reachable = self.count.clamp(0, MATCH_CAP);
+        let reachable = self.count.clamp(0, self.window);
         let size = i64::from(self.page_size.max(1));
         u32::try_from((reachable + size - 1) / size).unwrap_or(u32::MAX)
     }
@@ -613,7 +619,7 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
         qb.push(" AS rank FROM public.job_catalog c WHERE ")
             .push(VISIBLE);
         push_filters(&mut qb, q, None);
-        qb.push(" LIMIT ").push_bind(MATCH_CAP);
+        qb.push(" LIMIT ").push_bind(SEARCH_CAP);
         qb.push("), p AS (SELECT m.job_id, m.published_at, m.salary_min, m.salary_max, m.rank FROM m")
             .push(ordering.order_by("m"))
             .push(" LIMIT ")
@@ -646,7 +652,7 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
         results = qb.build_query_as().fetch_all(pool).await?;
     }
     let (count, count_exact) = match total {
-        Some(n) if n < MATCH_CAP => (n, true),
+        Some(n) if n < SEARCH_CAP => (n, true),
         Some(n) => (estimate_jobs(pool, q).await?.max(n), false),
         None => count_jobs(pool, q).await?,
     };
@@ -656,6 +662,7 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
         results: results.into_iter().map(JobSummary::from).collect(),
         page: q.page,
         page_size: q.page_size,
+        window: if q.q.is_some() { SEARCH_CAP } else { MATCH_CAP },
     })
 }
 
@@ -1373,6 +1380,7 @@ mod tests {
             results: vec![],
             page: 2,
             page_size: 20,
+            window: MATCH_CAP,
         };
         assert!(page.has_next() && page.has_previous());
         assert_eq!(page.page_count(), 3);
