@@ -33,6 +33,25 @@ use crate::postings::{self, PostingChange, SaveError};
 use crate::server::AppState;
 use crate::web::render;
 
+/// The form's fields in the order they appear, for the error summary.
+const FIELD_ORDER: &[&str] = &[
+    "title",
+    "description",
+    "location",
+    "remote_policy",
+    "job_type",
+    "category",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "status",
+    "published_at",
+    "expires_at",
+    "questions",
+    "confirm",
+];
+
 /// Blank question rows offered below the existing ones.
 const BLANK_QUESTION_ROWS: usize = 2;
 
@@ -843,8 +862,9 @@ fn form_view(page: FormPage) -> impl IntoView {
             .map(|r| (r.as_str(), r.label()))
             .collect(),
     );
-    let summary =
-        view! { <ErrorSummary errors=e.clone() extra=problem.clone().unwrap_or_default()/> };
+    let summary = view! {
+        <ErrorSummary errors=e.clone() extra=problem.clone().unwrap_or_default() order=FIELD_ORDER/>
+    };
     let summary = (!e.is_empty() || problem.is_some()).then_some(summary);
     let info = stored.as_ref().map(|s| {
         let public = s.public.then(|| {
