@@ -228,3 +228,36 @@ async fn after_signing_in_the_user_returns_to_the_admin_page_they_asked_for_only
         assert_eq!(res.location(), expected);
     }
 }
+
+#[tokio::test]
+async fn a_form_without_its_token_gets_a_readable_403_page_and_changes_nothing() {
+    let db = TestDb::new().await;
+    let app = router(db.state());
+    let t = tenant_with_user(&db.pool, "acme").await;
+    let c = sign_in(&app, &t.email).await;
+    let mut req = post_req(
+        "/admin/career-page",
+        Some(&c.cookie),
+        &[
+            ("_csrf", "0000"),
+            ("name", "Hijacked"),
+            ("consent_text", "x"),
+        ],
+    );
+    req.headers_mut()
+        .insert(header::ACCEPT, "text/html,*/*".parse().unwrap());
+    let res = send(&app, req).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(
+        res.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(res.body.contains("Reload the page and try again"));
+    let name: String = sqlx::query_scalar("SELECT name FROM public.tenants WHERE slug = 'acme'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(name, "acme Corp");
+}

@@ -318,6 +318,28 @@ async fn a_session_is_not_honoured_on_another_tenants_domain() {
     assert!(res.location().starts_with("/admin/login"));
     // On the platform's own host the same session still works.
     assert_eq!(alice.get("/admin").await.status, StatusCode::OK);
+    // Signing in on B's domain with A's (correct) password fails like a wrong password.
+    let on_b = |mut req: Request<Body>| {
+        req.headers_mut()
+            .insert(header::HOST, "jobs.bravo.example".parse().unwrap());
+        req
+    };
+    let form = send(&app, on_b(get_req("/admin/login", None))).await;
+    let cookie = form.session_cookie().unwrap();
+    let mut req = on_b(post_req(
+        "/admin/login",
+        Some(&cookie),
+        &[
+            ("_csrf", &form.csrf()),
+            ("email", &a.email),
+            ("password", PASSWORD),
+        ],
+    ));
+    req.headers_mut()
+        .insert(header::ORIGIN, "http://jobs.bravo.example".parse().unwrap());
+    let res = send(&app, req).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
+    assert!(res.body.contains(careers::web::admin::login::INVALID_LOGIN));
 }
 
 async fn tenancy_domain(pool: &PgPool, slug: &str, host: &str) {

@@ -163,6 +163,10 @@ async fn an_invalid_job_comes_back_with_422_the_values_kept_and_a_message_per_fi
         assert!(body.contains(&format!("id=\"{id}\"")), "{id} missing");
     }
     assert!(body.contains("Enter a job title."));
+    assert!(
+        body.find("Enter a job title.").unwrap() < body.find("Enter an amount").unwrap(),
+        "the summary follows the form's order"
+    );
     assert!(body.contains("value=\"lots\""), "typed values are kept");
     assert!(body.contains("value=\"Berlin, Germany\""));
     assert!(body.contains("value=\"Why us?\""), "questions are kept");

@@ -160,9 +160,7 @@ pub async fn list(ttx: &mut TenantTx, f: &Filter) -> sqlx::Result<ApplicationPag
 
     let mut qb = QueryBuilder::<Postgres>::new(
         "SELECT a.id, a.job_id, j.title AS job_title, a.candidate_id, c.first_name, c.last_name,
-                c.email, a.stage, a.created_at,
-                (SELECT count(*) FROM applications o WHERE o.candidate_id = a.candidate_id)
-                    AS candidate_applications
+                c.email, a.stage, a.created_at, 1::bigint AS candidate_applications
            FROM applications a
            JOIN candidates c ON c.id = a.candidate_id
            JOIN job_postings j ON j.id = a.job_id",
@@ -182,10 +180,25 @@ pub async fn list(ttx: &mut TenantTx, f: &Filter) -> sqlx::Result<ApplicationPag
         .push_bind(PAGE_SIZE)
         .push(" OFFSET ")
         .push_bind((page - 1) * PAGE_SIZE);
-    let rows = qb
+    let mut rows = qb
         .build_query_as::<ApplicationRow>()
         .fetch_all(&mut **ttx)
         .await?;
+    // Counted for the page's candidates only, after paging: a per-row subquery would run for
+    // every row the OFFSET skips too.
+    let candidates: Vec<Uuid> = rows.iter().map(|r| r.candidate_id).collect();
+    let counts: HashMap<Uuid, i64> = sqlx::query_as::<_, (Uuid, i64)>(
+        "SELECT candidate_id, count(*) FROM applications
+          WHERE candidate_id = ANY($1) GROUP BY candidate_id",
+    )
+    .bind(&candidates)
+    .fetch_all(&mut **ttx)
+    .await?
+    .into_iter()
+    .collect();
+    for r in &mut rows {
+        r.candidate_applications = counts.get(&r.candidate_id).copied().unwrap_or(1);
+    }
     Ok(ApplicationPage { rows, total })
 }
 

@@ -3,10 +3,8 @@
 //! `_csrf` form field or the `X-CSRF-Token` header. GET and HEAD never change anything.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, Method, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use rand::RngCore;
 use tower_sessions::Session;
 
@@ -46,25 +44,47 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
     Ok(t)
 }
 
-/// Middleware for the admin routes. Non-GET requests from another origin are refused with 403.
-/// A request from a signed-in session (or to the login form) must carry the session's token, or it
-/// is refused with 403. An anonymous request to any other admin route passes on to the guard,
-/// which sends it to the login page: without a session nothing can change anyway.
-pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// Why a state-changing request was refused (always a 403).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// `Origin` or `Sec-Fetch-Site` name another site.
+    CrossSite,
+    /// The synchronizer token is missing or wrong (or the session behind it expired).
+    BadToken,
+}
+
+impl Refusal {
+    pub fn message(self) -> &'static str {
+        match self {
+            Refusal::CrossSite => "This request came from another site and was refused.",
+            Refusal::BadToken => {
+                "Your form expired or was not sent from this site. Reload the page and try again."
+            }
+        }
+    }
+}
+
+/// Checks a request to an admin route. GET, HEAD and OPTIONS pass untouched (they never change
+/// anything). Any other request must come from our own origin; a request from a signed-in session
+/// (or to the login form) must also carry the session's token. An anonymous request to any other
+/// admin route passes on to the guard, which sends it to the login page: without a session nothing
+/// can change anyway. Returns the request (with its body re-assembled) when it may proceed.
+pub async fn verify(state: &AppState, req: Request) -> Result<Request, Result<Refusal, AppError>> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(req).await;
+        return Ok(req);
     }
     if !same_origin(req.headers(), &state.settings.public_url) {
-        return forbidden("This request came from another site and was refused.");
+        return Err(Ok(Refusal::CrossSite));
     }
     let Some(session) = req.extensions().get::<Session>().cloned() else {
-        return AppError::Internal(anyhow::anyhow!("admin route without the session layer"))
-            .into_response();
+        return Err(Err(AppError::Internal(anyhow::anyhow!(
+            "admin route without the session layer"
+        ))));
     };
     let signed_in = session::current(&session).await.is_some();
     let is_login = req.uri().path() == "/admin/login";
     if !signed_in && !is_login {
-        return next.run(req).await;
+        return Ok(req);
     }
     let expected: Option<String> = session.get(CSRF_KEY).await.ok().flatten();
     let from_header = req
@@ -73,12 +93,9 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
-        Ok(b) => b,
-        Err(_) => {
-            return AppError::PayloadTooLarge("The form is too large.".into()).into_response();
-        }
-    };
+    let bytes = to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| Err(AppError::PayloadTooLarge("The form is too large.".into())))?;
     let sent = from_header.or_else(|| {
         url::form_urlencoded::parse(&bytes)
             .find(|(k, _)| k == FIELD)
@@ -86,16 +103,9 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     });
     let valid = matches!((&expected, &sent), (Some(e), Some(s)) if constant_time_eq(e.as_bytes(), s.as_bytes()));
     if !valid {
-        return forbidden(
-            "Your form expired or was not sent from this site. Reload the page and try again.",
-        );
+        return Err(Ok(Refusal::BadToken));
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
-}
-
-fn forbidden(detail: &str) -> Response {
-    AppError::Forbidden(detail.to_string()).into_response()
+    Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
 /// Whether the request's `Sec-Fetch-Site` and `Origin` (when present) say it came from our own

@@ -77,7 +77,14 @@ pub async fn attempt(
         user => {
             limiter.fail(&ip_key);
             let now_locked = match user {
-                Some(u) => record_failure(pool, u.id).await?.is_some(),
+                Some(u) => {
+                    let locked = record_failure(pool, u.id).await?.is_some();
+                    if locked {
+                        // Ids only: never the email address or the password.
+                        tracing::warn!(user_id = %u.id, ip = %ip, "admin account locked after failed sign-ins");
+                    }
+                    locked
+                }
                 None => {
                     limiter.fail(&email_key);
                     limiter

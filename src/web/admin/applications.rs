@@ -172,8 +172,11 @@ fn view(
             .into_iter()
             .map(|r| {
                 let href = format!("/admin/applications/{}", r.id);
+                // One candidate per email: the badge lists all of this person's applications.
                 let more = (r.candidate_applications > 1).then(|| {
-                    view! { <span class="badge">{count_of(r.candidate_applications, "application")}</span> }
+                    let all = format!("/admin/applications?q={}", urlencoding::encode(&r.email));
+                    let label = count_of(r.candidate_applications, "application");
+                    view! { <a class="badge" href=all>{label}</a> }
                 });
                 let stage_class = format!("badge stage-{}", r.stage.as_str());
                 view! {

@@ -20,6 +20,17 @@ use crate::error::{AppError, FieldErrors};
 use crate::server::AppState;
 use crate::web::render;
 
+/// The form's fields in the order they appear, for the error summary.
+const FIELD_ORDER: &[&str] = &[
+    "name",
+    "tagline",
+    "about",
+    "logo_url",
+    "website",
+    "brand_color",
+    "consent_text",
+];
+
 #[derive(Debug, Clone)]
 struct PageState {
     nav: Nav,
@@ -141,7 +152,8 @@ fn view(p: PageState) -> impl IntoView {
     let csrf = nav.csrf.clone();
     let public = format!("/companies/{slug}");
     let preview = sanitize_description(&stored.about);
-    let summary = (!e.is_empty()).then(|| view! { <ErrorSummary errors=e.clone()/> });
+    let summary =
+        (!e.is_empty()).then(|| view! { <ErrorSummary errors=e.clone() order=FIELD_ORDER/> });
     view! {
         <AdminPage title="Career page".to_string() nav=Some(nav)>
             {saved.then(|| view! { <p class="flash" role="status">"The career page was saved. It is live now."</p> })}

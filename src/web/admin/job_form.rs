@@ -33,6 +33,25 @@ use crate::postings::{self, PostingChange, SaveError};
 use crate::server::AppState;
 use crate::web::render;
 
+/// The form's fields in the order they appear, for the error summary.
+const FIELD_ORDER: &[&str] = &[
+    "title",
+    "description",
+    "location",
+    "remote_policy",
+    "job_type",
+    "category",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "status",
+    "published_at",
+    "expires_at",
+    "questions",
+    "confirm",
+];
+
 /// Blank question rows offered below the existing ones.
 const BLANK_QUESTION_ROWS: usize = 2;
 
@@ -68,6 +87,10 @@ pub struct JobFormValues {
     pub require_cover_letter: bool,
     pub published_at: String,
     pub expires_at: String,
+    /// The stored times to the second (RFC 3339). The inputs show minutes; an unchanged input
+    /// keeps the exact stored time instead of truncating it on every save.
+    pub published_at_exact: String,
+    pub expires_at_exact: String,
     pub questions: Vec<QuestionRow>,
     pub version: Option<i64>,
 }
@@ -106,6 +129,8 @@ impl JobFormValues {
             require_cover_letter: d.require_cover_letter,
             published_at: format_time(d.published_at),
             expires_at: format_time(d.expires_at),
+            published_at_exact: d.published_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            expires_at_exact: d.expires_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
             questions: d
                 .questions
                 .iter()
@@ -175,6 +200,8 @@ impl JobFormValues {
             require_cover_letter: checked("require_cover_letter"),
             published_at: text("published_at"),
             expires_at: text("expires_at"),
+            published_at_exact: text("published_at_exact"),
+            expires_at_exact: text("expires_at_exact"),
             questions,
             version: map.get("version").and_then(|v| v.parse().ok()),
         }
@@ -204,10 +231,15 @@ impl JobFormValues {
                 .map_err(|_| errs.add(field, "Enter an amount such as 70000 or 70000.50."))
                 .ok()
         };
-        let time = |errs: &mut FieldErrors, field: &str, v: &str| -> Option<DateTime<Utc>> {
+        let time = |errs: &mut FieldErrors, field: &str, v: &str, exact: &str| {
             let v = v.trim();
             if v.is_empty() {
                 return None;
+            }
+            if let Ok(exact) = DateTime::parse_from_rfc3339(exact)
+                && format_time(Some(exact.to_utc())) == v
+            {
+                return Some(exact.to_utc());
             }
             NaiveDateTime::parse_from_str(v, DATETIME_FORMAT)
                 .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
@@ -276,8 +308,18 @@ impl JobFormValues {
             require_resume: self.require_resume,
             require_cover_letter: self.require_cover_letter,
             questions,
-            published_at: time(&mut errs, "published_at", &self.published_at),
-            expires_at: time(&mut errs, "expires_at", &self.expires_at),
+            published_at: time(
+                &mut errs,
+                "published_at",
+                &self.published_at,
+                &self.published_at_exact,
+            ),
+            expires_at: time(
+                &mut errs,
+                "expires_at",
+                &self.expires_at,
+                &self.expires_at_exact,
+            ),
         };
         match draft.validate() {
             Ok(d) if errs.is_empty() => Ok(d),
@@ -843,8 +885,9 @@ fn form_view(page: FormPage) -> impl IntoView {
             .map(|r| (r.as_str(), r.label()))
             .collect(),
     );
-    let summary =
-        view! { <ErrorSummary errors=e.clone() extra=problem.clone().unwrap_or_default()/> };
+    let summary = view! {
+        <ErrorSummary errors=e.clone() extra=problem.clone().unwrap_or_default() order=FIELD_ORDER/>
+    };
     let summary = (!e.is_empty() || problem.is_some()).then_some(summary);
     let info = stored.as_ref().map(|s| {
         let public = s.public.then(|| {
@@ -891,6 +934,8 @@ fn form_view(page: FormPage) -> impl IntoView {
             <form method="post" action=action_url class="admin-form job-form" novalidate=true>
                 <CsrfField token=csrf.clone()/>
                 {version.map(|v| view! { <input type="hidden" name="version" value=v/> })}
+                <input type="hidden" name="published_at_exact" value=v.published_at_exact.clone()/>
+                <input type="hidden" name="expires_at_exact" value=v.expires_at_exact.clone()/>
                 <fieldset>
                     <legend>"The job"</legend>
                     {text_input("Title", "title", v.title.clone(), &e, "text", None)}
@@ -972,6 +1017,34 @@ mod tests {
         let d = v.to_draft().unwrap();
         assert_eq!(d.questions[1].options, vec!["Rust", "Go"]);
         assert!(d.questions[1].name.starts_with("q_"));
+    }
+
+    #[test]
+    fn an_unchanged_time_keeps_its_seconds_and_a_changed_one_is_taken_as_typed() {
+        let base = [
+            ("title", "Dev"),
+            ("remote_policy", "remote"),
+            ("job_type", "full_time"),
+            ("salary_period", "year"),
+            ("status", "open"),
+            ("published_at_exact", "2026-11-20T10:00:42+00:00"),
+        ];
+        let mut same = base.to_vec();
+        same.push(("published_at", "2026-11-20T10:00"));
+        let d = JobFormValues::from_pairs(&pairs(&same)).to_draft().unwrap();
+        assert_eq!(
+            d.published_at.unwrap().to_rfc3339(),
+            "2026-11-20T10:00:42+00:00"
+        );
+        let mut changed = base.to_vec();
+        changed.push(("published_at", "2026-11-21T09:30"));
+        let d = JobFormValues::from_pairs(&pairs(&changed))
+            .to_draft()
+            .unwrap();
+        assert_eq!(
+            d.published_at.unwrap().to_rfc3339(),
+            "2026-11-21T09:30:00+00:00"
+        );
     }
 
     #[test]

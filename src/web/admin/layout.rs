@@ -84,15 +84,28 @@ pub fn CsrfField(token: String) -> impl IntoView {
     view! { <input type="hidden" name=csrf::FIELD value=token/> }
 }
 
-/// "There is a problem" box at the top of a form, linking to each bad field.
+/// "There is a problem" box at the top of a form, linking to each bad field, in the order the
+/// fields appear on the form (`order`: field names, or name prefixes such as `questions`).
 #[component]
-pub fn ErrorSummary(errors: FieldErrors, #[prop(optional)] extra: Option<String>) -> impl IntoView {
+pub fn ErrorSummary(
+    errors: FieldErrors,
+    #[prop(optional)] extra: Option<String>,
+    #[prop(optional)] order: &'static [&'static str],
+) -> impl IntoView {
+    let extra = extra.filter(|e| !e.is_empty());
     if errors.is_empty() && extra.is_none() {
         return None;
     }
-    let items = errors
-        .0
-        .iter()
+    let rank = |field: &str| {
+        order
+            .iter()
+            .position(|o| field == *o || field.starts_with(&format!("{o}[")))
+            .unwrap_or(order.len())
+    };
+    let mut entries: Vec<(&String, &Vec<String>)> = errors.0.iter().collect();
+    entries.sort_by_key(|(field, _)| rank(field));
+    let items = entries
+        .into_iter()
         .flat_map(|(field, msgs)| {
             msgs.iter().map(move |m| {
                 let href = format!("#{}", field_id(field));

@@ -13,14 +13,19 @@ pub mod login;
 
 use std::sync::Arc;
 
-use axum::http::Method;
-use axum::middleware::from_fn_with_state;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use axum::{Extension, Router};
+use leptos::prelude::*;
 
 use crate::auth::limiter::LoginLimiter;
 use crate::auth::{csrf, session};
+use crate::error::AppError;
 use crate::server::AppState;
+use layout::AdminPage;
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +118,34 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     }
     let store = session::store(state.pool.clone());
     router
-        .layer(from_fn_with_state(state.clone(), csrf::protect))
+        .layer(from_fn_with_state(state.clone(), protect))
         .layer(session::layer(store, state.settings.secure_cookies()))
         .layer(Extension(Arc::new(LoginLimiter::new())))
+}
+
+/// CSRF and origin checks ([`csrf::verify`]) in front of every admin route; a refusal is a 403
+/// page for browsers and a problem+json for other clients.
+async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let wants_html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let uri = req.uri().clone();
+    match csrf::verify(&state, req).await {
+        Ok(req) => next.run(req).await,
+        Err(Err(e)) => e.into_response(),
+        Err(Ok(refusal)) if wants_html => {
+            crate::web::render::page(&uri, StatusCode::FORBIDDEN, move || {
+                view! {
+                    <AdminPage title="Request refused".to_string() nav=None>
+                        <p>{refusal.message()}</p>
+                        <p><a href="/admin">"Back to the admin"</a></p>
+                    </AdminPage>
+                }
+            })
+            .await
+        }
+        Err(Ok(refusal)) => AppError::Forbidden(refusal.message().to_string()).into_response(),
+    }
 }
