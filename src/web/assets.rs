@@ -48,6 +48,14 @@ pub static STYLESHEET: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+pub static ADMIN_STYLESHEET: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "/style/admin.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../style/admin.css"),
+    )
+});
+
 pub static FAVICON: LazyLock<Asset> = LazyLock::new(|| {
     Asset::new(
         "/favicon.svg",
@@ -68,6 +76,7 @@ pub static EMBED_JS: LazyLock<Asset> = LazyLock::new(|| {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(STYLESHEET.path, get(|q, h| serve(&STYLESHEET, q, h)))
+        .route(ADMIN_STYLESHEET.path, get(|q, h| serve(&ADMIN_STYLESHEET, q, h)))
         .route(FAVICON.path, get(|q, h| serve(&FAVICON, q, h)))
         .route(EMBED_JS.path, get(|q, h| serve(&EMBED_JS, q, h)))
 }

@@ -42,6 +42,7 @@ pub fn AdminPage(title: String, nav: Option<Nav>, children: Children) -> impl In
         description: "Hiring admin".into(),
         canonical: None,
         noindex: true,
+        extra_stylesheet: Some(crate::web::assets::ADMIN_STYLESHEET.url()),
         ..Default::default()
     };
     let nav_view = nav.map(|n| {
@@ -68,7 +69,6 @@ pub fn AdminPage(title: String, nav: Option<Nav>, children: Children) -> impl In
     });
     view! {
         <Document head=head>
-            <link rel="stylesheet" href="/style/admin.css"/>
             <div class="admin">
                 {nav_view}
                 <h1>{title}</h1>
