@@ -179,6 +179,16 @@ pub fn job_posting_ld(job: &JobDetail, url: &str) -> Value {
     ld
 }
 
+/// `Posted today`, `Posted 3 days ago`, `Posted on 30 Sep 2026`.
+fn posted_phrase(at: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    let ago = format::posted_ago(at, now);
+    if ago.ends_with("ago") || !ago.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("Posted {}", ago.to_lowercase())
+    } else {
+        format!("Posted on {ago}")
+    }
+}
+
 #[component]
 fn JobView(job: JobDetail) -> impl IntoView {
     let s = job.summary.clone();
@@ -212,9 +222,8 @@ fn JobView(job: JobDetail) -> impl IntoView {
                     <li class="tag tag-type">{s.job_type.label()}</li>
                     {salary.clone().map(|v| view! { <li class="tag tag-salary">{v}</li> })}
                     <li class="tag tag-location">
-                        "Posted "
                         <time datetime=s.published_at.to_rfc3339()>
-                            {format::posted_ago(s.published_at, now).to_lowercase()}
+                            {posted_phrase(s.published_at, now)}
                         </time>
                     </li>
                 </ul>
