@@ -25,6 +25,10 @@ pub struct Settings {
     pub reconcile_cron: Option<String>,
     pub smtp_url: Option<String>,
     pub log_format: LogFormat,
+    /// Public API reads per minute per client IP (`CAREERS_API_READS_PER_MINUTE`, 0 = unlimited).
+    pub api_reads_per_minute: u32,
+    /// Applications per minute per client IP (`CAREERS_API_APPLIES_PER_MINUTE`, 0 = unlimited).
+    pub api_applies_per_minute: u32,
 }
 
 impl Settings {
@@ -71,7 +75,21 @@ impl Settings {
             Some("json") => LogFormat::Json,
             Some(other) => bail!("CAREERS_LOG_FORMAT={other:?} must be `text` or `json`"),
         };
+        let per_minute = |key: &str, default: u32| -> anyhow::Result<u32> {
+            match get(key) {
+                None => Ok(default),
+                Some(v) => v.trim().parse().with_context(|| {
+                    format!(
+                        "{key}={v:?} must be a whole number of requests per minute (0 = unlimited)"
+                    )
+                }),
+            }
+        };
+        let api_reads_per_minute = per_minute("CAREERS_API_READS_PER_MINUTE", 600)?;
+        let api_applies_per_minute = per_minute("CAREERS_API_APPLIES_PER_MINUTE", 5)?;
         Ok(Settings {
+            api_reads_per_minute,
+            api_applies_per_minute,
             database_url: get("DATABASE_URL"),
             data_dir,
             addr,

@@ -1,5 +1,6 @@
-//! Applications: the public intake into the owning tenant's schema ([`intake`]) and the resume
-//! checks it relies on ([`resume`]).
+//! Applications: the public intake into the owning tenant's schema ([`intake`]), the fields of
+//! its form ([`form`]) and the resume checks it relies on ([`resume`]).
 
+pub mod form;
 pub mod intake;
 pub mod resume;

@@ -23,6 +23,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
     pub leptos: LeptosOptions,
+    /// Per-client-IP limits of the public API.
+    pub api_limits: Arc<crate::api::rate_limit::RateLimiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -38,7 +40,12 @@ impl AppState {
             .site_root("public")
             .site_addr(settings.addr)
             .build();
+        let api_limits = Arc::new(crate::api::rate_limit::RateLimiter::new(
+            settings.api_reads_per_minute,
+            settings.api_applies_per_minute,
+        ));
         AppState {
+            api_limits,
             pool,
             settings: Arc::new(settings),
             metrics: Arc::new(Metrics::new()),

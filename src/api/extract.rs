@@ -1,0 +1,232 @@
+//! Request parsing for the API: query strings into validated queries (400 naming the parameter),
+//! path ids (a malformed id is simply not found), the client IP, and application bodies.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::multipart::MultipartError;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Multipart, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::applications::intake::{ApplicationInput, ResumeUpload};
+use crate::applications::resume::MAX_RESUME_BYTES;
+use crate::catalog::query::{JobQuery, MAX_PAGE_SIZE};
+use crate::error::{AppError, FieldErrors, bad_request, not_found};
+
+/// Largest application body: the resume plus room for the other fields.
+pub const APPLY_BODY_LIMIT: usize = MAX_RESUME_BYTES + 512 * 1024;
+/// Largest text field of an application.
+const MAX_TEXT_FIELD: usize = 64 * 1024;
+
+/// The query string as (name, value) pairs, percent-decoded (invalid sequences kept literally).
+pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// A validated job query from the query string.
+pub struct JobParams(pub JobQuery);
+
+impl<S: Send + Sync> FromRequestParts<S> for JobParams {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        JobQuery::from_pairs(&query_pairs(parts.uri.query()))
+            .map(JobParams)
+            .map_err(AppError::Validation)
+    }
+}
+
+/// `page` and `page_size` from the query string.
+pub struct PageParams {
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageParams {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        let mut out = PageParams {
+            page: 1,
+            page_size: 20,
+        };
+        let mut errs = FieldErrors::new();
+        for (k, v) in query_pairs(parts.uri.query()) {
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            match k.as_str() {
+                "page" => match v.parse::<u32>() {
+                    Ok(p) if (1..=100_000).contains(&p) => out.page = p,
+                    _ => errs.add("page", "Must be a whole number from 1."),
+                },
+                "page_size" => match v.parse::<u32>() {
+                    Ok(p) if (1..=MAX_PAGE_SIZE).contains(&p) => out.page_size = p,
+                    _ => errs.add(
+                        "page_size",
+                        format!("Must be a whole number from 1 to {MAX_PAGE_SIZE}."),
+                    ),
+                },
+                _ => {}
+            }
+        }
+        errs.into_result().map(|()| out)
+    }
+}
+
+/// A path id: anything that is not a UUID names no job (404, not 400).
+pub fn parse_id(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| not_found())
+}
+
+/// The peer address (the server runs with connect info); unknown in in-process tests.
+pub fn client_ip(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+/// A header as text, or a 400 naming it when it is not visible ASCII.
+pub fn header_text(headers: &HeaderMap, name: &str) -> Result<Option<String>, AppError> {
+    match headers.get(name) {
+        None => Ok(None),
+        Some(v) => v.to_str().map(|s| Some(s.to_string())).map_err(|_| {
+            AppError::from(crate::error::FieldError::new(
+                name,
+                "Use visible ASCII characters only.",
+            ))
+        }),
+    }
+}
+
+fn truthy(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "true" | "on" | "yes" | "1"
+    )
+}
+
+/// Sets one named text value on `input`; custom answers are the `q_…` names.
+fn set_field(input: &mut ApplicationInput, name: &str, value: String) {
+    match name {
+        "first_name" => input.first_name = value,
+        "last_name" => input.last_name = value,
+        "email" => input.email = value,
+        "phone" => input.phone = Some(value),
+        "cover_letter" => input.cover_letter = Some(value),
+        "linkedin_url" => input.linkedin_url = Some(value),
+        "portfolio_url" => input.portfolio_url = Some(value),
+        "consent" => input.consent = truthy(&value),
+        "utm_source" => input.utm_source = Some(value),
+        "utm_medium" => input.utm_medium = Some(value),
+        "utm_campaign" => input.utm_campaign = Some(value),
+        n if n.starts_with("q_") && n.len() <= 40 => {
+            input.answers.insert(n.to_string(), value);
+        }
+        _ => {}
+    }
+}
+
+/// Reads an application from a `multipart/form-data` or `application/json` body.
+pub async fn application_body(req: Request) -> Result<ApplicationInput, AppError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if content_type.starts_with("multipart/form-data") {
+        let mp = Multipart::from_request(req, &())
+            .await
+            .map_err(|e| bad_request(e.body_text()))?;
+        multipart_body(mp).await
+    } else if content_type.starts_with("application/json") {
+        json_body(req).await
+    } else {
+        Err(AppError::UnsupportedMediaType(
+            "Send the application as multipart/form-data or application/json.".into(),
+        ))
+    }
+}
+
+fn multipart_error(e: MultipartError) -> AppError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge("The request is larger than 10 MiB.".into())
+    } else {
+        bad_request(format!("Malformed multipart body: {}", e.body_text()))
+    }
+}
+
+async fn multipart_body(mut mp: Multipart) -> Result<ApplicationInput, AppError> {
+    let mut input = ApplicationInput::default();
+    while let Some(mut field) = mp.next_field().await.map_err(multipart_error)? {
+        let name = field.name().unwrap_or_default().to_string();
+        let is_resume = name == "resume";
+        let filename = field.file_name().unwrap_or_default().to_string();
+        let limit = if is_resume {
+            MAX_RESUME_BYTES
+        } else {
+            MAX_TEXT_FIELD
+        };
+        let mut data = Vec::new();
+        // Read chunk by chunk so an oversized part is refused without being buffered whole.
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            if data.len() + chunk.len() > limit {
+                return Err(if is_resume {
+                    AppError::PayloadTooLarge("The resume is larger than 10 MiB.".into())
+                } else {
+                    crate::error::invalid(&name, "This field is too long.")
+                });
+            }
+            data.extend_from_slice(&chunk);
+        }
+        if is_resume {
+            if !data.is_empty() {
+                input.resume = Some(ResumeUpload { filename, data });
+            }
+        } else {
+            let text = String::from_utf8(data)
+                .map_err(|_| crate::error::invalid(&name, "Must be UTF-8 text."))?;
+            set_field(&mut input, &name, text);
+        }
+    }
+    Ok(input)
+}
+
+async fn json_body(req: Request) -> Result<ApplicationInput, AppError> {
+    let bytes = axum::body::to_bytes(req.into_body(), APPLY_BODY_LIMIT)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge("The request body is too large.".into()))?;
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| bad_request(format!("The body is not valid JSON: {e}")))?;
+    let Value::Object(map) = value else {
+        return Err(bad_request("The body must be a JSON object."));
+    };
+    let mut input = ApplicationInput::default();
+    let mut errs = FieldErrors::new();
+    for (k, v) in map {
+        let text = match v {
+            Value::Null => continue,
+            Value::String(s) => s,
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => n.to_string(),
+            Value::Array(_) | Value::Object(_) => {
+                errs.add(&k, "Must be a string, number or boolean.");
+                continue;
+            }
+        };
+        if text.len() > MAX_TEXT_FIELD {
+            errs.add(&k, "This field is too long.");
+            continue;
+        }
+        set_field(&mut input, &k, text);
+    }
+    errs.into_result().map(|()| input)
+}
