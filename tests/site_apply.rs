@@ -76,7 +76,10 @@ async fn the_form_shows_every_field_labelled_with_the_consent_text_and_a_token()
         Some("newsletter")
     );
     assert_eq!(
-        count(&page.body, ".hp-field input[name=website][tabindex='-1']"),
+        count(
+            &page.body,
+            ".hp-field input[name=referral_code][tabindex='-1']"
+        ),
         1
     );
     assert_eq!(count(&page.body, ".error-summary"), 0);
@@ -293,7 +296,7 @@ async fn bots_that_fill_the_honeypot_or_post_at_once_see_success_but_nothing_is_
     let s = seed(&db.pool).await;
     let state = db.state();
     let mut honeypot = valid_fields(&token(s.designer, 30), "bot1@example.com");
-    honeypot.push(("website", "http://spam.example".into()));
+    honeypot.push(("referral_code", "http://spam.example".into()));
     assert_eq!(
         post_apply(&state, s.designer, &refs(&honeypot), None)
             .await

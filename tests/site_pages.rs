@@ -322,6 +322,13 @@ async fn hostile_job_and_company_text_is_escaped_everywhere() {
         },
     )
     .await;
+    sqlx::query(
+        "UPDATE public.company_profiles SET website = 'javascript:alert(7)' WHERE tenant_id = $1",
+    )
+    .bind(evil.id)
+    .execute(&db.pool)
+    .await
+    .unwrap();
     let state = db.state();
     for path in [
         "/".to_string(),
@@ -358,6 +365,7 @@ async fn hostile_job_and_company_text_is_escaped_everywhere() {
             "{path} has an inline script"
         );
         assert_eq!(count(&page.body, "title"), 1, "{path}");
+        assert_eq!(count(&page.body, "a[href^='javascript']"), 0, "{path}");
     }
     let job = get(&state, &format!("/jobs/{id}")).await;
     assert!(

@@ -70,7 +70,7 @@ pub fn FacetForm(query: JobQuery, facets: Facets, action: String) -> impl IntoVi
     let active = query.has_filters();
     let ordering = query.ordering.map(|o| o.as_str().to_string());
     view! {
-        <details class="filters" open=active>
+        <details class="filters">
             <summary>"Filters"</summary>
             <form class="filters-body" method="get" action=action role="search" aria-label="Filter jobs">
                 <div class="facet field">

@@ -539,8 +539,8 @@ fn ApplyView(job: JobDetail, form: FormState) -> impl IntoView {
                 <input type="hidden" name=form_guard::TOKEN value=form.token.clone()/>
                 {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()}
                 <div class="hp-field" aria-hidden="true">
-                    <label for="website">"Leave this field empty"</label>
-                    <input id="website" name=form_guard::HONEYPOT type="text" tabindex="-1" autocomplete="off"/>
+                    <label for="referral_code">"Leave this field empty"</label>
+                    <input id="referral_code" name=form_guard::HONEYPOT type="text" tabindex="-1" autocomplete="off"/>
                 </div>
                 <fieldset class="form-section">
                     <legend>"About you"</legend>

@@ -125,10 +125,10 @@ fn postal_address(location: &str) -> Value {
 pub fn job_posting_ld(job: &JobDetail, url: &str) -> Value {
     let s = &job.summary;
     let mut org = json!({"@type": "Organization", "name": s.company.name});
-    if let Some(w) = &job.company_profile.website {
+    if let Some(w) = format::http_url(job.company_profile.website.as_deref()) {
         org["sameAs"] = json!(w);
     }
-    if let Some(l) = &job.company_profile.logo_url {
+    if let Some(l) = format::http_url(job.company_profile.logo_url.as_deref()) {
         org["logo"] = json!(l);
     }
     let mut ld = json!({
@@ -265,7 +265,7 @@ fn JobView(job: JobDetail) -> impl IntoView {
                         <p>
                             <a href=company_jobs>{format!("All jobs at {}", s.company.name)}</a>
                         </p>
-                        {job.company_profile.website.clone().map(|w| view! {
+                        {format::http_url(job.company_profile.website.as_deref()).map(|w| view! {
                             <p><a href=w rel="nofollow noopener">"Company website"</a></p>
                         })}
                     </section>
