@@ -27,5 +27,13 @@ CREATE TABLE public.catalog_stats (
     id          integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),
     total       bigint NOT NULL,
     facets      jsonb NOT NULL,
+    -- Where each 50,000-URL sitemap shard ends (job ids in id order).
+    sitemap_bounds uuid[] NOT NULL DEFAULT '{}',
     computed_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- The two low-cardinality filters together (job_type, then remote_policy), newest first, with
+-- the expiry so counts under the cap are index-only.
+CREATE INDEX job_catalog_kind_idx
+    ON public.job_catalog (job_type, remote_policy, published_at DESC, job_id DESC)
+    INCLUDE (expires_at);

@@ -109,11 +109,11 @@ impl JobListItem {
 /// A page of jobs.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct JobList {
-    /// Number of matching jobs. Exact up to 10,000 matches (and for the unfiltered list, from
-    /// statistics refreshed every minute); beyond that, for filtered queries, a lower bound —
-    /// see `count_exact`.
+    /// Number of matching jobs. Exact for the unfiltered list (precomputed, at most a few minutes
+    /// old) and for filtered queries with up to 2,000 matches (5,000 with `q`); beyond that an
+    /// estimate — see `count_exact`.
     pub count: i64,
-    /// False when `count` is a lower bound (more than 10,000 jobs match).
+    /// False when `count` is an estimate.
     pub count_exact: bool,
     /// Absolute URL of the next page, or `null`.
     pub next: Option<String>,
@@ -266,8 +266,8 @@ pub struct FacetsDto {
     pub company: Vec<FacetValueDto>,
     pub location: Vec<FacetValueDto>,
     pub category: Vec<FacetValueDto>,
-    /// False when a facet was counted over a sample of 10,000 matching jobs (very broad
-    /// filtered queries); the unfiltered counts are always exact (refreshed every minute).
+    /// False when a facet was counted over a sample of 2,000 matching jobs (broad filtered
+    /// queries); the unfiltered counts are exact (precomputed, at most a few minutes old).
     pub exact: bool,
 }
 
@@ -423,10 +423,10 @@ pub struct ProblemDto {
 /// [`crate::catalog::query::JobQuery::from_pairs`]).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
+#[expect(dead_code, reason = "documents the parameters for OpenAPI; parsing is done by hand")]
 pub struct JobListParams {
     /// Full-text search over title, company, location and description (web-search syntax:
-    /// `"exact phrase"`, `or`, `-exclude`). Ranked. Searches at most the first 10,000 matches.
+    /// `"exact phrase"`, `or`, `-exclude`). Ranked within the first 5,000 matches.
     /// At most 200 characters.
     q: Option<String>,
     /// Case-insensitive substring of the location.
@@ -451,7 +451,7 @@ pub struct JobListParams {
     /// (default when `q` is given).
     #[param(value_type = Option<String>, example = "-published_at")]
     ordering: Option<String>,
-    /// Page number from 1; only the first 10,000 results can be paged through.
+    /// Page number from 1; only the first 10,000 results (5,000 with `q`) can be paged through.
     #[param(minimum = 1)]
     page: Option<u32>,
     /// 1–100, default 20.
@@ -462,7 +462,7 @@ pub struct JobListParams {
 /// Paging parameters of `companies/`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
+#[expect(dead_code, reason = "documents the parameters for OpenAPI; parsing is done by hand")]
 pub struct PageParams {
     /// Page number from 1.
     #[param(minimum = 1)]
@@ -475,7 +475,7 @@ pub struct PageParams {
 /// Parameter of `page/`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
+#[expect(dead_code, reason = "documents the parameters for OpenAPI; parsing is done by hand")]
 pub struct CompanyParam {
     /// Company slug; may be omitted on a company's own domain.
     company: Option<String>,

@@ -13,9 +13,8 @@ use crate::server::AppState;
 ///
 /// Each facet applies every other filter but not its own, so a filter menu can show what
 /// selecting another value would give. `company`, `location` and `category` list the top 20.
-/// Counts are exact up to 10,000 matching jobs; the unfiltered counts come from statistics
-/// refreshed every minute; very broad filtered queries are counted over a 10,000-job sample
-/// (`exact: false`).
+/// Counts are exact up to 2,000 matching jobs and for a facet filtered only by itself
+/// (precomputed); broader filtered queries are counted over a 2,000-job sample (`exact: false`).
 #[utoipa::path(
     get, path = "/api/v1/careers/facets/", tag = "jobs", operation_id = "job_facets",
     params(JobListParams),

@@ -20,11 +20,13 @@ company hiring here, and applications into the hiring company's system.\n\n\
 parameter name → messages, for validation errors). Money is a decimal string (`\"85000.00\"`); \
 times are RFC 3339 UTC. Requests are rate limited per client IP (reads generously, applications \
 to 5 per minute by default); a limited request gets 429 with `Retry-After` in seconds.\n\n\
-**Counts at scale.** Term searches (`q`) rank within the first 10,000 matches. `count` is exact up \
-to 10,000 matching jobs and for the unfiltered list (precomputed, at most a few minutes old); for \
-broader filtered queries it is a lower bound and `count_exact` is false. Only the first 10,000 \
-results can be paged through (a `page` beyond that is a 400). Facets follow the same rule \
-(`exact`).",
+**Counts at scale.** Term searches (`q`) rank and page within the first 5,000 matches. `count` is exact \
+for the unfiltered list (precomputed, at most a few minutes old) and for filtered queries with up \
+to 2,000 matches (5,000 with `q`); beyond that it is an estimate and `count_exact` is false. Only \
+the first 10,000 results (5,000 with `q`) can be paged through: `next` is null at the end of that \
+window and a `page` beyond 10,000 results is a 400. Facets are exact up \
+to 2,000 matching jobs and counted over a 2,000-job sample beyond (`exact: false`); a facet \
+filtered only by itself is exact.",
         license(name = "MIT"),
     ),
     paths(

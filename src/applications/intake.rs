@@ -96,6 +96,16 @@ impl IntakeContext {
     }
 }
 
+/// A person needs at least this long to fill in the form; faster submissions are bots.
+pub const MIN_FILL_TIME: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The HTML form's bot check: the hidden honeypot field has a value, or the form came back sooner
+/// than [`MIN_FILL_TIME`] after it was rendered (`form_age`, from a signed timestamp in the form;
+/// `None` when it is missing or forged, which also counts as a bot).
+pub fn looks_like_bot(honeypot: &str, form_age: Option<std::time::Duration>) -> bool {
+    !honeypot.trim().is_empty() || form_age.is_none_or(|age| age < MIN_FILL_TIME)
+}
+
 /// A received application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
@@ -777,6 +787,15 @@ mod tests {
         assert_eq!(out["q_pick"], "a");
         assert_eq!(out["q_ok"], true);
         assert!(!out.contains_key("q_more"));
+    }
+
+    #[test]
+    fn honeypots_and_hurried_forms_look_like_bots() {
+        use std::time::Duration;
+        assert!(!looks_like_bot("", Some(Duration::from_secs(20))));
+        assert!(looks_like_bot("http://spam", Some(Duration::from_secs(20))));
+        assert!(looks_like_bot("", Some(Duration::from_millis(500))));
+        assert!(looks_like_bot("", None));
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub struct Company {
 
 /// The application form a candidate sees (public part of the posting).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)] // the column's default is `{}`: such a row reads as an empty form, not an error
 pub struct ApplicationForm {
     pub require_resume: bool,
     pub require_cover_letter: bool,

@@ -2,16 +2,21 @@
 //! sitemap helpers. The JSON API and the HTML site call the same functions.
 //!
 //! Every query applies the visibility rule at query time (`published_at <= now()` and not
-//! expired); only active tenants' postings exist in the catalog. At a million rows no query scans
-//! the catalog:
-//! - newest-first and salary orderings walk btree indexes (migration 0020);
-//! - a term query (`q`) works on a match set taken from the GIN index and capped at
-//!   [`MATCH_CAP`] rows, ranked inside that set;
-//! - counts and facets are exact up to [`MATCH_CAP`] matching rows; beyond it the unfiltered
-//!   numbers come from `public.catalog_stats` (refreshed by the scheduler, at most
-//!   [`STATS_MAX_AGE_SECS`] old) and filtered numbers are reported as a lower bound / sample,
-//!   flagged by `count_exact` / `exact`;
-//! - pages are offset-based but limited to the first [`MATCH_CAP`] results.
+//! expired); only active tenants' postings exist in the catalog. At a million rows no request
+//! scans the catalog:
+//! - newest-first, salary, company, category and (job_type, remote_policy) filters walk btree
+//!   indexes, `location` a trigram index (migrations 0020, 0021);
+//! - a term query (`q`) takes its match set from the GIN index (or a short scan for very common
+//!   terms) capped at [`SEARCH_CAP`] rows, ranks and pages inside it, and joins back only the page;
+//! - counts: unfiltered totals come from `public.catalog_stats` (recomputed by [`refresh_stats`],
+//!   which the scheduler should run every minute; a request recomputes them only when they are
+//!   missing or older than [`STATS_MAX_AGE_SECS`]); filtered counts are exact up to
+//!   [`COUNT_CAP`] (term queries: [`SEARCH_CAP`]) and the planner's estimate beyond, flagged by
+//!   `count_exact = false`;
+//! - facets: a facet filtered only by itself comes from the statistics; others are counted
+//!   exactly up to [`FACET_CAP`] jobs, else over a sample of that size (`exact = false`);
+//! - pages are offset-based but limited to the first [`MATCH_CAP`] results ([`SEARCH_CAP`] with
+//!   `q`).
 
 use std::collections::BTreeMap;
 
@@ -25,8 +30,15 @@ use super::projection::ApplicationForm;
 use crate::error::FieldErrors;
 use crate::postings::model::{JobType, RemotePolicy, SalaryPeriod};
 
-/// Largest match set a request counts, ranks or pages through.
+/// Largest match set a request ranks or pages through.
 pub const MATCH_CAP: i64 = 10_000;
+/// A term query ranks, counts exactly and pages within this many matches (ranking costs a few
+/// microseconds per match).
+pub const SEARCH_CAP: i64 = 5_000;
+/// Filtered lists count exactly up to this many matches; beyond, the planner's estimate.
+pub const COUNT_CAP: i64 = 2_000;
+/// Facets count exactly up to this many jobs per facet; beyond, over a sample of this size.
+pub const FACET_CAP: i64 = 2_000;
 /// Default and largest `page_size`.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -89,17 +101,21 @@ impl Ordering {
         }
     }
 
-    fn order_by(self) -> &'static str {
+    /// `ORDER BY` over the sort columns of the relation aliased `t` (`c` for the catalog, `p` for
+    /// a ranked match set), ending with the unique `job_id` so pages are stable.
+    fn order_by(self, t: &str) -> String {
         match self {
-            Ordering::Newest => " ORDER BY c.published_at DESC, c.job_id DESC",
-            Ordering::Oldest => " ORDER BY c.published_at ASC, c.job_id ASC",
-            Ordering::SalaryMaxDesc => {
-                " ORDER BY c.salary_max DESC NULLS LAST, c.published_at DESC, c.job_id DESC"
+            Ordering::Newest => format!(" ORDER BY {t}.published_at DESC, {t}.job_id DESC"),
+            Ordering::Oldest => format!(" ORDER BY {t}.published_at ASC, {t}.job_id ASC"),
+            Ordering::SalaryMaxDesc => format!(
+                " ORDER BY {t}.salary_max DESC NULLS LAST, {t}.published_at DESC, {t}.job_id DESC"
+            ),
+            Ordering::SalaryMinAsc => format!(
+                " ORDER BY {t}.salary_min ASC NULLS LAST, {t}.published_at DESC, {t}.job_id DESC"
+            ),
+            Ordering::Relevance => {
+                format!(" ORDER BY {t}.rank DESC, {t}.published_at DESC, {t}.job_id DESC")
             }
-            Ordering::SalaryMinAsc => {
-                " ORDER BY c.salary_min ASC NULLS LAST, c.published_at DESC, c.job_id DESC"
-            }
-            Ordering::Relevance => " ORDER BY m.rank DESC, c.published_at DESC, c.job_id DESC",
         }
     }
 }
@@ -550,19 +566,21 @@ impl From<SummaryRow> for JobSummary {
 /// One page of jobs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JobPage {
-    /// Matching jobs: exact when `count_exact`, else a lower bound ([`MATCH_CAP`]).
+    /// Matching jobs: exact when `count_exact`, else an estimate.
     pub count: i64,
     pub count_exact: bool,
     pub results: Vec<JobSummary>,
     pub page: u32,
     pub page_size: u32,
+    /// How many of the matches can be paged through ([`MATCH_CAP`], [`SEARCH_CAP`] with `q`).
+    pub window: i64,
 }
 
 impl JobPage {
     /// Whether a next page exists (within the pageable window).
     pub fn has_next(&self) -> bool {
         let seen = i64::from(self.page) * i64::from(self.page_size);
-        seen < self.count.min(MATCH_CAP)
+        seen < self.count.min(self.window)
     }
 
     pub fn has_previous(&self) -> bool {
@@ -571,7 +589,7 @@ impl JobPage {
 
     /// Number of pages a client can reach.
     pub fn page_count(&self) -> u32 {
-        let reachable = self.count.clamp(0, MATCH_CAP);
+        let reachable = self.count.clamp(0, self.window);
         let size = i64::from(self.page_size.max(1));
         u32::try_from((reachable + size - 1) / size).unwrap_or(u32::MAX)
     }
@@ -581,10 +599,16 @@ impl JobPage {
 pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
     let ordering = q.effective_ordering();
     let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("");
+    let results: Vec<SummaryRow>;
+    let mut total: Option<i64> = None;
     if let Some(text) = &q.q {
-        // The match set comes from the GIN index, capped, and is ranked only inside the cap:
-        // MATERIALIZED keeps the planner from walking a btree hoping to meet rare matches.
-        qb.push("WITH m AS MATERIALIZED (SELECT c.job_id, ");
+        // The match set comes from the GIN index (or a short scan for very common terms), capped,
+        // with its sort keys, so ranking and paging never touch more than the cap and only the
+        // page's rows are joined back. MATERIALIZED keeps the planner from walking a btree hoping
+        // to meet rare matches.
+        qb.push(
+            "WITH m AS MATERIALIZED (SELECT c.job_id, c.published_at, c.salary_min, c.salary_max, ",
+        );
         if ordering == Ordering::Relevance {
             qb.push("ts_rank(c.search, websearch_to_tsquery('english', ")
                 .push_bind(text.clone())
@@ -595,49 +619,98 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
         qb.push(" AS rank FROM public.job_catalog c WHERE ")
             .push(VISIBLE);
         push_filters(&mut qb, q, None);
-        qb.push(" LIMIT ").push_bind(MATCH_CAP);
-        qb.push(") SELECT ")
+        qb.push(" LIMIT ").push_bind(SEARCH_CAP);
+        qb.push("), p AS (SELECT m.job_id, m.published_at, m.salary_min, m.salary_max, m.rank FROM m")
+            .push(ordering.order_by("m"))
+            .push(" LIMIT ")
+            .push_bind(i64::from(q.page_size))
+            .push(" OFFSET ")
+            .push_bind(q.offset())
+            .push(") SELECT ")
             .push(SUMMARY_COLUMNS)
-            .push(" FROM m JOIN public.job_catalog c ON c.job_id = m.job_id");
+            .push(", (SELECT count(*) FROM m) AS total FROM p JOIN public.job_catalog c ON c.job_id = p.job_id")
+            .push(ordering.order_by("p"));
+        let rows: Vec<CountedRow> = qb.build_query_as().fetch_all(pool).await?;
+        total = match rows.first() {
+            Some(r) => Some(r.total),
+            // An empty first page means no match at all.
+            None if q.offset() == 0 => Some(0),
+            None => None,
+        };
+        results = rows.into_iter().map(|r| r.row).collect();
     } else {
         qb.push("SELECT ")
             .push(SUMMARY_COLUMNS)
             .push(" FROM public.job_catalog c WHERE ")
             .push(VISIBLE);
         push_filters(&mut qb, q, None);
+        qb.push(ordering.order_by("c"))
+            .push(" LIMIT ")
+            .push_bind(i64::from(q.page_size))
+            .push(" OFFSET ")
+            .push_bind(q.offset());
+        results = qb.build_query_as().fetch_all(pool).await?;
     }
-    qb.push(ordering.order_by());
-    qb.push(" LIMIT ")
-        .push_bind(i64::from(q.page_size))
-        .push(" OFFSET ")
-        .push_bind(q.offset());
-    let rows: Vec<SummaryRow> = qb.build_query_as().fetch_all(pool).await?;
-    let (count, count_exact) = count_jobs(pool, q).await?;
+    let (count, count_exact) = match total {
+        Some(n) if n < SEARCH_CAP => (n, true),
+        Some(n) => (estimate_jobs(pool, q).await?.max(n), false),
+        None => count_jobs(pool, q).await?,
+    };
     Ok(JobPage {
         count,
         count_exact,
-        results: rows.into_iter().map(JobSummary::from).collect(),
+        results: results.into_iter().map(JobSummary::from).collect(),
         page: q.page,
         page_size: q.page_size,
+        window: if q.q.is_some() { SEARCH_CAP } else { MATCH_CAP },
     })
+}
+
+#[derive(sqlx::FromRow)]
+struct CountedRow {
+    #[sqlx(flatten)]
+    row: SummaryRow,
+    total: i64,
 }
 
 /// The number of jobs matching `q` and whether it is exact (see the module docs).
 pub async fn count_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<(i64, bool)> {
+    if !q.has_filters() {
+        let stats = stats(pool).await?;
+        if stats.total > MATCH_CAP {
+            return Ok((stats.total, true));
+        }
+    }
     let mut qb: QueryBuilder<'_, Postgres> =
         QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM public.job_catalog c WHERE ");
     qb.push(VISIBLE);
     push_filters(&mut qb, q, None);
-    qb.push(" LIMIT ").push_bind(MATCH_CAP + 1).push(") s");
+    // Unfiltered, the first rows all match, so an exact count up to the larger cap is cheap.
+    let cap = if q.has_filters() {
+        COUNT_CAP
+    } else {
+        MATCH_CAP
+    };
+    qb.push(" LIMIT ").push_bind(cap + 1).push(") s");
     let capped: i64 = qb.build_query_scalar().fetch_one(pool).await?;
-    if capped <= MATCH_CAP {
+    if capped <= cap {
         return Ok((capped, true));
     }
     if !q.has_filters() {
-        let stats = stats(pool).await?;
-        return Ok((stats.total, true));
+        // Only reached while the statistics still describe a smaller catalog.
+        return Ok((refresh_stats(pool).await?.total, true));
     }
-    Ok((MATCH_CAP, false))
+    Ok((estimate_jobs(pool, q).await?.max(COUNT_CAP + 1), false))
+}
+
+/// The planner's estimate of the jobs matching `q` (no rows are read).
+async fn estimate_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<i64> {
+    let mut qb: QueryBuilder<'_, Postgres> =
+        QueryBuilder::new("EXPLAIN (FORMAT JSON) SELECT 1 FROM public.job_catalog c WHERE ");
+    qb.push(VISIBLE);
+    push_filters(&mut qb, q, None);
+    let plan: serde_json::Value = qb.build_query_scalar().fetch_one(pool).await?;
+    Ok(plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as i64)
 }
 
 /// The newest `limit` jobs matching `q` (RSS feed), ignoring its paging and ordering.
@@ -671,7 +744,7 @@ pub async fn newest(pool: &PgPool, q: &JobQuery, limit: u32) -> sqlx::Result<Vec
             .push(VISIBLE);
         push_filters(&mut qb, &q, None);
     }
-    qb.push(Ordering::Newest.order_by())
+    qb.push(Ordering::Newest.order_by("c"))
         .push(" LIMIT ")
         .push_bind(i64::from(q.page_size));
     let rows: Vec<SummaryRow> = qb.build_query_as().fetch_all(pool).await?;
@@ -696,7 +769,7 @@ pub struct Facets {
     pub company: Vec<FacetValue>,
     pub location: Vec<FacetValue>,
     pub category: Vec<FacetValue>,
-    /// False when a facet was counted over a sample of [`MATCH_CAP`] matching jobs.
+    /// False when a facet was counted over a sample of [`FACET_CAP`] matching jobs.
     #[serde(default)]
     pub exact: bool,
 }
@@ -752,51 +825,103 @@ fn has_other_filters(q: &JobQuery, dim: Dim) -> bool {
 
 /// Facet counts for `q` (its paging and ordering are ignored).
 pub async fn facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
-    // One statement: per dimension, the jobs matching every other filter, capped, grouped.
-    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("");
-    for (i, (dim, name, col, label)) in DIMS.iter().enumerate() {
-        if i > 0 {
-            qb.push(" UNION ALL ");
-        }
-        qb.push(format!(
-            "(SELECT '{name}'::text AS dim, s.v AS value, max(s.l) AS label, count(*) AS n \
-             FROM (SELECT {col} AS v, {label} AS l FROM public.job_catalog c WHERE "
-        ))
-        .push(VISIBLE);
-        push_filters(&mut qb, q, Some(*dim));
-        qb.push(" LIMIT ")
-            .push_bind(MATCH_CAP + 1)
-            .push(") s GROUP BY s.v)");
-    }
-    let rows: Vec<FacetRow> = qb.build_query_as().fetch_all(pool).await?;
+    // On a large catalog, a facet whose only filter is its own is the unfiltered facet:
+    // take it from the precomputed statistics instead of counting.
+    let stats = stats(pool).await?;
+    let large = stats.total > FACET_CAP;
+    let live: Vec<_> = DIMS
+        .iter()
+        .filter(|(dim, ..)| !large || has_other_filters(q, *dim))
+        .collect();
+    // One statement: per dimension, the jobs matching every other filter, capped, grouped. A
+    // term query's match set is taken once (capped) and the facets are counted inside it.
     let mut by_dim: BTreeMap<String, Vec<FacetValue>> = BTreeMap::new();
-    for r in rows {
-        by_dim.entry(r.dim).or_default().push(FacetValue {
-            value: r.value,
-            label: Some(r.label).filter(|l| !l.is_empty()),
-            count: r.n,
-        });
+    let mut sampled = false;
+    if !live.is_empty() {
+        let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("");
+        let inner = if let Some(text) = &q.q {
+            qb.push(
+                "WITH m AS MATERIALIZED (SELECT c.job_type, c.remote_policy, c.company_slug, \
+                 c.company_name, c.location, c.category FROM public.job_catalog c WHERE ",
+            )
+            .push(VISIBLE)
+            .push(" AND c.search @@ websearch_to_tsquery('english', ")
+            .push_bind(text.clone())
+            .push(")");
+            let rest = JobQuery {
+                q: None,
+                location: None,
+                job_type: vec![],
+                remote_policy: vec![],
+                company: vec![],
+                category: vec![],
+                ..q.clone()
+            };
+            push_filters(&mut qb, &rest, None);
+            qb.push(" LIMIT ").push_bind(FACET_CAP).push(") ");
+            sampled = true;
+            Some(JobQuery {
+                q: None,
+                salary_min: None,
+                posted_within_days: None,
+                ..q.clone()
+            })
+        } else {
+            None
+        };
+        for (i, (dim, name, col, label)) in live.iter().enumerate() {
+            if i > 0 {
+                qb.push(" UNION ALL ");
+            }
+            qb.push(format!(
+                "(SELECT '{name}'::text AS dim, s.v AS value, max(s.l) AS label, count(*) AS n \
+                 FROM (SELECT {col} AS v, {label} AS l FROM "
+            ));
+            match &inner {
+                Some(rest) => {
+                    qb.push("m c WHERE true");
+                    push_filters(&mut qb, rest, Some(*dim));
+                }
+                None => {
+                    qb.push("public.job_catalog c WHERE ").push(VISIBLE);
+                    push_filters(&mut qb, q, Some(*dim));
+                }
+            }
+            qb.push(" LIMIT ")
+                .push_bind(FACET_CAP + 1)
+                .push(") s GROUP BY s.v)");
+        }
+        if inner.is_some() {
+            qb.push(" UNION ALL (SELECT '_m'::text, ''::text, ''::text, count(*) FROM m)");
+        }
+        let rows: Vec<FacetRow> = qb.build_query_as().fetch_all(pool).await?;
+        for r in rows {
+            by_dim.entry(r.dim).or_default().push(FacetValue {
+                value: r.value,
+                label: Some(r.label).filter(|l| !l.is_empty()),
+                count: r.n,
+            });
+        }
     }
+    let matched: i64 = by_dim
+        .remove("_m")
+        .and_then(|v| v.first().map(|f| f.count))
+        .unwrap_or(0);
     let mut out = Facets {
         exact: true,
         ..Facets::default()
     };
-    let mut unfiltered: Option<Facets> = None;
     for (dim, name, _, _) in DIMS {
-        let mut values = by_dim.remove(name).unwrap_or_default();
-        let total: i64 = values.iter().map(|v| v.count).sum();
-        if total > MATCH_CAP {
-            if has_other_filters(q, dim) {
+        let mut values = if live.iter().any(|(d, ..)| *d == dim) {
+            let values = by_dim.remove(name).unwrap_or_default();
+            let n: i64 = values.iter().map(|v| v.count).sum();
+            if (sampled && matched >= FACET_CAP) || (!sampled && n > FACET_CAP) {
                 out.exact = false;
-            } else {
-                if unfiltered.is_none() {
-                    unfiltered = Some(stats(pool).await?.facets);
-                }
-                if let Some(u) = &unfiltered {
-                    values = facet_of(u, dim).clone();
-                }
             }
-        }
+            values
+        } else {
+            facet_of(&stats.facets, dim).clone()
+        };
         values.retain(|v| !v.value.is_empty());
         values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         if matches!(dim, Dim::Company | Dim::Location | Dim::Category) {
@@ -832,6 +957,8 @@ fn facet_of_mut(f: &mut Facets, dim: Dim) -> &mut Vec<FacetValue> {
 pub struct CatalogStats {
     pub total: i64,
     pub facets: Facets,
+    /// The last job id of each full [`SITEMAP_SHARD_SIZE`] shard.
+    pub sitemap_bounds: Vec<Uuid>,
     pub computed_at: DateTime<Utc>,
 }
 
@@ -839,6 +966,7 @@ pub struct CatalogStats {
 struct StatsRow {
     total: i64,
     facets: sqlx::types::Json<Facets>,
+    sitemap_bounds: Vec<Uuid>,
     computed_at: DateTime<Utc>,
 }
 
@@ -846,7 +974,7 @@ struct StatsRow {
 /// [`STATS_MAX_AGE_SECS`].
 pub async fn stats(pool: &PgPool) -> sqlx::Result<CatalogStats> {
     let row: Option<StatsRow> = sqlx::query_as(
-        "SELECT total, facets, computed_at FROM public.catalog_stats
+        "SELECT total, facets, sitemap_bounds, computed_at FROM public.catalog_stats
           WHERE id = 1 AND computed_at > now() - make_interval(secs => $1)",
     )
     .bind(STATS_MAX_AGE_SECS as f64)
@@ -856,6 +984,7 @@ pub async fn stats(pool: &PgPool) -> sqlx::Result<CatalogStats> {
         Some(r) => Ok(CatalogStats {
             total: r.total,
             facets: r.facets.0,
+            sitemap_bounds: r.sitemap_bounds,
             computed_at: r.computed_at,
         }),
         None => refresh_stats(pool).await,
@@ -914,20 +1043,24 @@ pub async fn refresh_stats(pool: &PgPool) -> sqlx::Result<CatalogStats> {
             v.truncate(FACET_TOP);
         }
     }
+    let sitemap_bounds = shard_bounds(pool, SITEMAP_SHARD_SIZE).await?;
     let computed_at: DateTime<Utc> = sqlx::query_scalar(
-        "INSERT INTO public.catalog_stats (id, total, facets, computed_at)
-         VALUES (1, $1, $2, now())
+        "INSERT INTO public.catalog_stats (id, total, facets, sitemap_bounds, computed_at)
+         VALUES (1, $1, $2, $3, now())
          ON CONFLICT (id) DO UPDATE SET total = EXCLUDED.total, facets = EXCLUDED.facets,
+                                        sitemap_bounds = EXCLUDED.sitemap_bounds,
                                         computed_at = EXCLUDED.computed_at
          RETURNING computed_at",
     )
     .bind(total)
     .bind(sqlx::types::Json(&facets))
+    .bind(&sitemap_bounds)
     .fetch_one(pool)
     .await?;
     Ok(CatalogStats {
         total,
         facets,
+        sitemap_bounds,
         computed_at,
     })
 }
@@ -1117,20 +1250,33 @@ pub async fn sitemap_page(
     .await
 }
 
-/// Where each sitemap shard of `shard_size` starts: `None` for the first shard, else the last id
-/// of the previous shard (pass it as `after` to [`sitemap_page`]). One index pass; sitemaps are
-/// fetched rarely.
-pub async fn sitemap_shards(pool: &PgPool, shard_size: u32) -> sqlx::Result<Vec<Option<Uuid>>> {
-    let size = i64::from(shard_size.max(1));
-    let bounds: Vec<Uuid> = sqlx::query_scalar(&format!(
+/// URLs per sitemap shard (the sitemap protocol allows 50,000).
+pub const SITEMAP_SHARD_SIZE: u32 = 50_000;
+
+/// The last job id of every full shard of `size` visible jobs, in id order (one index pass).
+async fn shard_bounds(pool: &PgPool, size: u32) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar(&format!(
         "SELECT job_id FROM (SELECT c.job_id, row_number() OVER (ORDER BY c.job_id) AS n
                                FROM public.job_catalog c WHERE {VISIBLE}) s
           WHERE n % $1 = 0 ORDER BY job_id"
     ))
-    .bind(size)
+    .bind(i64::from(size.max(1)))
     .fetch_all(pool)
-    .await?;
+    .await
+}
+
+/// Where each sitemap shard of `shard_size` starts: `None` for the first shard, else the last id
+/// of the previous shard (pass it as `after` to [`sitemap_page`]). For [`SITEMAP_SHARD_SIZE`] the
+/// bounds come from the precomputed statistics, so a sitemap request never walks the catalog.
+pub async fn sitemap_shards(pool: &PgPool, shard_size: u32) -> sqlx::Result<Vec<Option<Uuid>>> {
+    let stats = stats(pool).await?;
+    let bounds = if shard_size == SITEMAP_SHARD_SIZE {
+        stats.sitemap_bounds
+    } else {
+        shard_bounds(pool, shard_size).await?
+    };
     let total = visible_count(pool).await?;
+    let size = i64::from(shard_size.max(1));
     let mut starts = vec![None];
     for (i, b) in bounds.into_iter().enumerate() {
         if (i as i64 + 1) * size < total {
@@ -1234,6 +1380,7 @@ mod tests {
             results: vec![],
             page: 2,
             page_size: 20,
+            window: MATCH_CAP,
         };
         assert!(page.has_next() && page.has_previous());
         assert_eq!(page.page_count(), 3);
