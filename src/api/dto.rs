@@ -423,7 +423,10 @@ pub struct ProblemDto {
 /// [`crate::catalog::query::JobQuery::from_pairs`]).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(dead_code, reason = "documents the parameters for OpenAPI; parsing is done by hand")]
+#[expect(
+    dead_code,
+    reason = "documents the parameters for OpenAPI; parsing is done by hand"
+)]
 pub struct JobListParams {
     /// Full-text search over title, company, location and description (web-search syntax:
     /// `"exact phrase"`, `or`, `-exclude`). Ranked within the first 5,000 matches.
@@ -462,7 +465,10 @@ pub struct JobListParams {
 /// Paging parameters of `companies/`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(dead_code, reason = "documents the parameters for OpenAPI; parsing is done by hand")]
+#[expect(
+    dead_code,
+    reason = "documents the parameters for OpenAPI; parsing is done by hand"
+)]
 pub struct PageParams {
     /// Page number from 1.
     #[param(minimum = 1)]
@@ -475,7 +481,10 @@ pub struct PageParams {
 /// Parameter of `page/`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(dead_code, reason = "documents the parameters for OpenAPI; parsing is done by hand")]
+#[expect(
+    dead_code,
+    reason = "documents the parameters for OpenAPI; parsing is done by hand"
+)]
 pub struct CompanyParam {
     /// Company slug; may be omitted on a company's own domain.
     company: Option<String>,
