@@ -142,7 +142,7 @@ async fn a_candidate_can_search_filter_open_and_apply_in_a_real_browser() {
     wait_ready(&base, &mut server).await;
 
     let status = Command::new("node")
-        .args(["--test", "--test-concurrency=1", "tests/"])
+        .args(["--test", "tests/journeys.test.mjs"])
         .current_dir(&e2e)
         .env("BASE_URL", &base)
         .env("CHROMIUM_PATH", CHROMIUM)

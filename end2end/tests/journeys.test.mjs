@@ -3,6 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
@@ -134,8 +135,7 @@ test("a validation error keeps what the candidate typed and links each message t
   await page.getByLabel("Cover letter").fill(hostile);
   await page.getByLabel("Why do you want to join Acme?").fill("Because of the robots.");
   await humanPause(page, loadedAt);
-  // The browser's own required-field bubbles would stop the POST; the server must cope alone.
-  await page.locator("#apply-form").evaluate((f) => (f.noValidate = true));
+  // The form is `novalidate`: the browser sends it as it is and the server answers with its messages.
   const [response] = await Promise.all([
     page.waitForNavigation(),
     page.getByRole("button", { name: "Send application" }).click(),
@@ -223,4 +223,37 @@ test("pages fit a 375 px phone and a 320 px screen without sideways scrolling", 
     }
     await context.close();
   }
+});
+
+test("a company's career page and the partner embed render with their branding", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/companies/acme`);
+  assert.equal(await page.locator("h1").textContent(), "Acme Robotics");
+  // The brand colour arrives through the company's stylesheet (no inline styles under the CSP).
+  const band = await page.locator(".company-band").evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(band, "rgb(15, 118, 110)");
+  await shot(page, "company");
+  // A partner site: another origin (a second port on the loopback), framing the embed.
+  const partnerHtml =
+    `<!doctype html><title>Partner</title><h1>Partner</h1>` +
+    `<iframe src="${BASE}/embed/jobs?company=acme" data-careers-embed title="Jobs at Acme" ` +
+    `style="width:600px;height:200px;border:1px solid #ccc"></iframe><script src="${BASE}/embed.js"></script>`;
+  const partner = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(partnerHtml);
+  });
+  await new Promise((resolve) => partner.listen(0, "127.0.0.1", resolve));
+  // Never leave the partner server listening, or the test process would not exit.
+  partner.unref();
+  await page.goto(`http://127.0.0.1:${partner.address().port}/`);
+  const frame = page.frameLocator("iframe");
+  await frame.locator(".job-card").first().waitFor();
+  assert.equal(await frame.locator(".job-card").count(), 2);
+  assert.equal(await frame.locator('a[target="_blank"]').first().getAttribute("rel"), "noopener");
+  // embed.js grows the iframe to its content.
+  await page.waitForFunction(() => document.querySelector("iframe").getBoundingClientRect().height > 200);
+  await shot(page, "embed");
+  await context.close();
+  partner.close();
 });

@@ -265,3 +265,74 @@ pub fn count(html: &str, css: &str) -> usize {
     let sel = scraper::Selector::parse(css).unwrap();
     doc.select(&sel).count()
 }
+
+/// A `multipart/form-data` body: text fields, then an optional file `(field, filename, type, bytes)`.
+pub fn multipart(
+    fields: &[(&str, &str)],
+    file: Option<(&str, &str, &str, &[u8])>,
+) -> (String, Vec<u8>) {
+    let boundary = "----careers-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((name, filename, ctype, data)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: {ctype}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A minimal PDF (the intake checks the content, not the name).
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// A form token as if the page had been served `secs_ago` seconds ago.
+pub fn token(job: Uuid, secs_ago: i64) -> String {
+    careers::web::public::form_guard::issue(
+        &std::env::temp_dir(),
+        job,
+        chrono::Utc::now().timestamp() - secs_ago,
+    )
+}
+
+/// POSTs the apply form of `job` as a same-origin browser would.
+pub async fn post_apply(
+    state: &AppState,
+    job: Uuid,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &str, &str, &[u8])>,
+) -> Page {
+    let (ctype, body) = multipart(fields, file);
+    let req = Request::post(format!("/jobs/{job}/apply"))
+        .header("content-type", ctype)
+        .header("origin", "http://127.0.0.1:3000")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))
+        .unwrap();
+    send(state, req).await
+}
+
+/// Emails of the applications stored in `tenant`'s schema.
+pub async fn application_emails(pool: &PgPool, tenant: &Tenant) -> Vec<String> {
+    let mut ttx = tenant.begin(pool).await.unwrap();
+    let emails: Vec<String> = sqlx::query_scalar(
+        "SELECT c.email FROM applications a JOIN candidates c ON c.id = a.candidate_id ORDER BY c.email",
+    )
+    .fetch_all(&mut *ttx)
+    .await
+    .unwrap();
+    ttx.commit().await.unwrap();
+    emails
+}

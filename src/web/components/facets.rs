@@ -8,6 +8,7 @@ use crate::postings::model::{JobType, RemotePolicy};
 
 /// A checkbox group for one facet.
 fn group(
+    exact: bool,
     legend: &'static str,
     name: &'static str,
     values: Vec<FacetValue>,
@@ -38,7 +39,9 @@ fn group(
                         <label for=id.clone()>
                             <input type="checkbox" id=id.clone() name=name value=v.value.clone() checked=checked/>
                             <span class="facet-label">{label}</span>
-                            <span class="count" aria-label=format!("{} jobs", v.count)>{v.count}</span>
+                            <span class="count" aria-label=if exact { format!("{} jobs", v.count) } else { format!("about {} jobs", v.count) }>
+                                {if exact { v.count.to_string() } else { format!("~{}", v.count) }}
+                            </span>
                         </label>
                     </li>
                 }
@@ -68,9 +71,11 @@ pub fn FacetForm(query: JobQuery, facets: Facets, action: String) -> impl IntoVi
         .map(|t| t.as_str().to_string())
         .collect();
     let active = query.has_filters();
+    // Over a sample for broad searches (see catalog::query): shown as approximate.
+    let exact = facets.exact;
     let ordering = query.ordering.map(|o| o.as_str().to_string());
     view! {
-        <details class="filters" open=active>
+        <details class="filters">
             <summary>"Filters"</summary>
             <form class="filters-body" method="get" action=action role="search" aria-label="Filter jobs">
                 <div class="facet field">
@@ -82,16 +87,16 @@ pub fn FacetForm(query: JobQuery, facets: Facets, action: String) -> impl IntoVi
                     <input id="f-location" name="location" type="text" autocomplete="address-level2"
                         value=query.location.clone().unwrap_or_default()/>
                 </div>
-                {group("Remote", "remote_policy", facets.remote_policy, remote_sel, |v| {
+                {group(exact, "Remote", "remote_policy", facets.remote_policy, remote_sel, |v| {
                     RemotePolicy::parse(&v.value).map(|r| r.label().to_string()).unwrap_or_else(|| v.value.clone())
                 })}
-                {group("Job type", "job_type", facets.job_type, type_sel, |v| {
+                {group(exact, "Job type", "job_type", facets.job_type, type_sel, |v| {
                     JobType::parse(&v.value).map(|t| t.label().to_string()).unwrap_or_else(|| v.value.clone())
                 })}
-                {group("Company", "company", facets.company, query.company.clone(), |v| {
+                {group(exact, "Company", "company", facets.company, query.company.clone(), |v| {
                     v.label.clone().unwrap_or_else(|| v.value.clone())
                 })}
-                {group("Category", "category", facets.category.into_iter().filter(|v| !v.value.is_empty()).collect(), query.category.clone(), |v| v.value.clone())}
+                {group(exact, "Category", "category", facets.category.into_iter().filter(|v| !v.value.is_empty()).collect(), query.category.clone(), |v| v.value.clone())}
                 <div class="facet field">
                     <label for="f-salary">"Minimum salary"</label>
                     <span class="hint" id="f-salary-hint">"Jobs whose shown salary reaches this amount"</span>

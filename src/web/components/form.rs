@@ -24,8 +24,9 @@ pub struct SummaryItem {
     pub message: String,
 }
 
-/// "There is a problem" box listing every error, each linking to its input. It is focusable so a
-/// re-rendered form can be reached at once (`autofocus` is set by the page when it has errors).
+/// "There is a problem" box listing every error, each linking to its input. It takes the focus
+/// when the page loads (`autofocus`, no script needed), so keyboard and screen-reader users start
+/// at the list of problems.
 #[component]
 pub fn ErrorSummary(items: Vec<SummaryItem>) -> impl IntoView {
     (!items.is_empty()).then(|| {
@@ -37,6 +38,7 @@ pub fn ErrorSummary(items: Vec<SummaryItem>) -> impl IntoView {
                 role="alert"
                 aria-labelledby="error-summary-title"
                 tabindex="-1"
+                autofocus=true
             >
                 <h2 id="error-summary-title">
                     {if n == 1 {

@@ -106,6 +106,15 @@ pub fn truncate_words(text: &str, max: usize) -> String {
     )
 }
 
+/// `url` when it is an absolute http(s) URL — the only links a tenant's profile may put on a page
+/// (`javascript:` and friends are dropped).
+pub fn http_url(url: Option<&str>) -> Option<String> {
+    let url = url?.trim();
+    let parsed = url::Url::parse(url).ok()?;
+    (matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some())
+        .then(|| url.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +166,18 @@ mod tests {
         );
         assert_eq!(location_line(" ", RemotePolicy::Remote), "Remote");
         assert_eq!(location_line("Paris", RemotePolicy::OnSite), "Paris");
+    }
+
+    #[test]
+    fn only_web_links_are_kept() {
+        assert_eq!(
+            http_url(Some("https://acme.example")).as_deref(),
+            Some("https://acme.example")
+        );
+        assert_eq!(http_url(Some("javascript:alert(1)")), None);
+        assert_eq!(http_url(Some("data:text/html,x")), None);
+        assert_eq!(http_url(Some("/relative")), None);
+        assert_eq!(http_url(None), None);
     }
 
     #[test]

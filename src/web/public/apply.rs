@@ -528,19 +528,21 @@ fn ApplyView(job: JobDetail, form: FormState) -> impl IntoView {
                 </div>
             })}
             {has_errors.then(|| view! { <ErrorSummary items=items/> })}
+            // `novalidate`: the server's messages (beside each field, listed in the summary) replace
+            // the browser's bubbles, so every browser and assistive technology gets the same ones.
             <form
                 id="apply-form"
                 class="form-card"
                 method="post"
                 action=action
                 enctype="multipart/form-data"
-                novalidate=has_errors
+                novalidate=true
             >
                 <input type="hidden" name=form_guard::TOKEN value=form.token.clone()/>
                 {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()}
                 <div class="hp-field" aria-hidden="true">
-                    <label for="website">"Leave this field empty"</label>
-                    <input id="website" name=form_guard::HONEYPOT type="text" tabindex="-1" autocomplete="off"/>
+                    <label for="referral_code">"Leave this field empty"</label>
+                    <input id="referral_code" name=form_guard::HONEYPOT type="text" tabindex="-1" autocomplete="off"/>
                 </div>
                 <fieldset class="form-section">
                     <legend>"About you"</legend>

@@ -158,7 +158,7 @@ fn CompanyView(company: CompanyProfile, jobs: JobPage) -> impl IntoView {
                 <div>
                     <h1 id="company-name">{company.name.clone()}</h1>
                     {(!company.tagline.is_empty()).then(|| view! { <p class="tagline">{company.tagline.clone()}</p> })}
-                    {company.website.clone().map(|w| view! {
+                    {crate::web::components::format::http_url(company.website.as_deref()).map(|w| view! {
                         <p class="website"><a href=w rel="nofollow noopener">"Visit website"</a></p>
                     })}
                 </div>

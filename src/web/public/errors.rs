@@ -122,7 +122,11 @@ pub async fn from_app_error(uri: &Uri, err: AppError) -> Response {
     }
 }
 
-/// Router fallback: every unknown path is a real 404 page.
+/// Router fallback: every unknown path is a real 404 — a problem+json object under `/api/`, where
+/// clients expect JSON, and an HTML page everywhere else.
 pub async fn fallback(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return AppError::NotFound.into_response();
+    }
     not_found(&uri).await.into_response()
 }

@@ -16,7 +16,8 @@ pub const MAX_AGE_SECS: i64 = 24 * 60 * 60;
 /// A form sent sooner than this after it was served was not filled in by a person.
 pub const MIN_FILL_SECS: i64 = 3;
 /// Name of the honeypot field: hidden from people, irresistible to form-filling bots.
-pub const HONEYPOT: &str = "website";
+// Named so that browsers and password managers do not autofill it.
+pub const HONEYPOT: &str = "referral_code";
 /// Name of the token field.
 pub const TOKEN: &str = "_token";
 

@@ -125,10 +125,10 @@ fn postal_address(location: &str) -> Value {
 pub fn job_posting_ld(job: &JobDetail, url: &str) -> Value {
     let s = &job.summary;
     let mut org = json!({"@type": "Organization", "name": s.company.name});
-    if let Some(w) = &job.company_profile.website {
+    if let Some(w) = format::http_url(job.company_profile.website.as_deref()) {
         org["sameAs"] = json!(w);
     }
-    if let Some(l) = &job.company_profile.logo_url {
+    if let Some(l) = format::http_url(job.company_profile.logo_url.as_deref()) {
         org["logo"] = json!(l);
     }
     let mut ld = json!({
@@ -179,6 +179,16 @@ pub fn job_posting_ld(job: &JobDetail, url: &str) -> Value {
     ld
 }
 
+/// `Posted today`, `Posted 3 days ago`, `Posted on 30 Sep 2026`.
+fn posted_phrase(at: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    let ago = format::posted_ago(at, now);
+    if ago.ends_with("ago") || !ago.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("Posted {}", ago.to_lowercase())
+    } else {
+        format!("Posted on {ago}")
+    }
+}
+
 #[component]
 fn JobView(job: JobDetail) -> impl IntoView {
     let s = job.summary.clone();
@@ -212,9 +222,8 @@ fn JobView(job: JobDetail) -> impl IntoView {
                     <li class="tag tag-type">{s.job_type.label()}</li>
                     {salary.clone().map(|v| view! { <li class="tag tag-salary">{v}</li> })}
                     <li class="tag tag-location">
-                        "Posted "
                         <time datetime=s.published_at.to_rfc3339()>
-                            {format::posted_ago(s.published_at, now).to_lowercase()}
+                            {posted_phrase(s.published_at, now)}
                         </time>
                     </li>
                 </ul>
@@ -256,7 +265,7 @@ fn JobView(job: JobDetail) -> impl IntoView {
                         <p>
                             <a href=company_jobs>{format!("All jobs at {}", s.company.name)}</a>
                         </p>
-                        {job.company_profile.website.clone().map(|w| view! {
+                        {format::http_url(job.company_profile.website.as_deref()).map(|w| view! {
                             <p><a href=w rel="nofollow noopener">"Company website"</a></p>
                         })}
                     </section>

@@ -102,10 +102,11 @@ fn head(base: &str, q: &JobQuery, page: &JobPage) -> Head {
 
 fn count_text(page: &JobPage) -> String {
     let n = crate::web::components::format::group_thousands(page.count.into());
+    // Large filtered counts are the planner's estimate (see catalog::query).
     if page.count_exact {
         n
     } else {
-        format!("More than {n}")
+        format!("About {n}")
     }
 }
 

@@ -4,12 +4,15 @@
 pub mod apply;
 pub mod companies;
 pub mod company;
+pub mod embed;
 pub mod errors;
+pub mod feed;
 pub mod form_guard;
 pub mod home;
 pub mod job;
 pub mod jobs;
 pub mod robots;
+pub mod sitemap;
 
 use axum::Router;
 use axum::http::Uri;
@@ -22,6 +25,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::handler))
         .route("/jobs", get(jobs::handler))
+        .route("/jobs/feed.xml", get(feed::handler))
         .route("/jobs/{id}", get(job::handler))
         .route(
             "/jobs/{id}/apply",
@@ -34,6 +38,9 @@ pub fn routes() -> Router<AppState> {
         .route("/companies/{slug}", get(company::handler))
         .route("/companies/{slug}/brand.css", get(company::brand_css))
         .route("/robots.txt", get(robots::handler))
+        .route("/sitemap.xml", get(sitemap::root))
+        .route("/sitemaps/{file}", get(sitemap::file))
+        .route("/embed/jobs", get(embed::jobs))
 }
 
 /// The request's query string as decoded pairs (repeated keys kept, in order).
