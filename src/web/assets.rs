@@ -76,7 +76,10 @@ pub static EMBED_JS: LazyLock<Asset> = LazyLock::new(|| {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(STYLESHEET.path, get(|q, h| serve(&STYLESHEET, q, h)))
-        .route(ADMIN_STYLESHEET.path, get(|q, h| serve(&ADMIN_STYLESHEET, q, h)))
+        .route(
+            ADMIN_STYLESHEET.path,
+            get(|q, h| serve(&ADMIN_STYLESHEET, q, h)),
+        )
         .route(FAVICON.path, get(|q, h| serve(&FAVICON, q, h)))
         .route(EMBED_JS.path, get(|q, h| serve(&EMBED_JS, q, h)))
 }
