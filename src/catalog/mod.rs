@@ -6,3 +6,4 @@ pub mod query;
 pub mod reconcile;
 pub mod site_queries;
 pub mod sync;
+pub mod views;

@@ -68,6 +68,16 @@ pub fn cadence(settings: &Settings) -> Vec<Entry> {
     vec![
         Entry::new(&tasks::reconcile::TASK, settings.reconcile_cron.as_deref()),
         Entry::new(&tasks::expiry_sweep::TASK, Some(tasks::expiry_sweep::CRON)),
+        Entry::new(
+            &tasks::catalog_stats::TASK,
+            Some(tasks::catalog_stats::CRON),
+        ),
+        Entry::new(&tasks::counters::TASK, Some(tasks::counters::CRON)),
+        Entry::new(&tasks::mail_outbox::TASK, Some(tasks::mail_outbox::CRON)),
+        Entry::new(
+            &tasks::session_purge::TASK,
+            Some(tasks::session_purge::CRON),
+        ),
     ]
 }
 

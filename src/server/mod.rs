@@ -25,6 +25,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// Per-client-IP limits of the public API.
     pub api_limits: Arc<crate::api::rate_limit::RateLimiter>,
+    /// Job views not yet flushed to the catalog.
+    pub views: Arc<crate::catalog::views::ViewCounter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -50,6 +52,7 @@ impl AppState {
             settings: Arc::new(settings),
             metrics: Arc::new(Metrics::new()),
             leptos,
+            views: Arc::new(crate::catalog::views::ViewCounter::new()),
         }
     }
 }
@@ -60,6 +63,7 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
         format!("cannot listen on {addr} (is another server running there? use --addr)")
     })?;
+    let (state_views, pool) = (state.views.clone(), state.pool.clone());
     let app = router::build(state);
     tracing::info!(%addr, "listening on http://{addr}");
     axum::serve(
@@ -70,6 +74,9 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     .await
     .context("server error")?;
     tracing::info!("server stopped");
+    if let Err(e) = state_views.flush(&pool).await {
+        tracing::warn!(error = %e, "could not flush the last job views");
+    }
     Ok(())
 }
 

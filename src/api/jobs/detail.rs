@@ -30,6 +30,7 @@ pub async fn get_job(
     let job = query::get_job(&state.pool, id)
         .await?
         .ok_or_else(not_found)?;
+    state.views.record(id);
     let links = Links {
         base: &state.settings.public_url,
     };

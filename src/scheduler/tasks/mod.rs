@@ -1,4 +1,8 @@
 //! One file per recurring task; each declares its `TASK` (and, unless configured, its cadence).
 
+pub mod catalog_stats;
+pub mod counters;
 pub mod expiry_sweep;
+pub mod mail_outbox;
 pub mod reconcile;
+pub mod session_purge;

@@ -27,6 +27,7 @@ pub async fn handler(State(state): State<AppState>, Path(id): Path<String>, uri:
         Ok(None) => return gone_or_missing(&state, id, &uri).await,
         Err(e) => return errors::from_app_error(&uri, e.into()).await,
     };
+    state.views.record(id);
     let base = state.settings.public_url.clone();
     let url = format!("{base}/jobs/{}", job.summary.id);
     let mut head = Head::new(
