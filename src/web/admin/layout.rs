@@ -69,7 +69,7 @@ pub fn AdminPage(title: String, nav: Option<Nav>, children: Children) -> impl In
     });
     view! {
         <Document head=head>
-            <div class="admin">
+            <div class="admin container">
                 {nav_view}
                 <h1>{title}</h1>
                 {children()}
