@@ -77,6 +77,22 @@ impl EmbeddedPostgres {
             tracing::info!(data_dir = %self.data_dir.display(), "attached to the running embedded PostgreSQL");
             return Ok(self);
         }
+        if self.server_process_alive() {
+            // Started by another process and still starting up (or busy): wait for it rather
+            // than trying to start a second server on the same data directory.
+            for _ in 0..120 {
+                if self.is_ready().await {
+                    tracing::info!(data_dir = %self.data_dir.display(), "attached to the running embedded PostgreSQL");
+                    return Ok(self);
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            bail!(
+                "a PostgreSQL server is running on {} but does not answer; see {}",
+                self.data_dir.display(),
+                root.join("server.log").display()
+            );
+        }
         self.clear_stale_pid_file();
         let log = root.join("server.log");
         let opts = format!(
@@ -172,19 +188,24 @@ impl EmbeddedPostgres {
     /// A `postmaster.pid` left by a killed server whose pid now belongs to another process (or to
     /// none) would make the new server refuse to start.
     fn clear_stale_pid_file(&self) {
-        let pid_file = self.data_dir.join("postmaster.pid");
-        let Ok(text) = fs::read_to_string(&pid_file) else {
-            return;
+        if !self.server_process_alive() {
+            let pid_file = self.data_dir.join("postmaster.pid");
+            if pid_file.exists() {
+                tracing::warn!("removing a stale postmaster.pid left by a server that is gone");
+                let _ = fs::remove_file(&pid_file);
+            }
+        }
+    }
+
+    /// The pid in `postmaster.pid` belongs to a running postgres process.
+    fn server_process_alive(&self) -> bool {
+        let Ok(text) = fs::read_to_string(self.data_dir.join("postmaster.pid")) else {
+            return false;
         };
         let pid = text.lines().next().unwrap_or("").trim().to_string();
-        let comm = fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        if !comm.trim().starts_with("postgres") {
-            tracing::warn!(
-                pid,
-                "removing a stale postmaster.pid left by a server that is gone"
-            );
-            let _ = fs::remove_file(&pid_file);
-        }
+        fs::read_to_string(format!("/proc/{pid}/comm"))
+            .map(|comm| comm.trim().starts_with("postgres"))
+            .unwrap_or(false)
     }
 
     /// Connection options for the server's Unix socket.
@@ -209,7 +230,9 @@ impl EmbeddedPostgres {
             .pg_command("pg_ctl")
             .arg("-D")
             .arg(&self.data_dir)
-            .args(["-m", "fast", "-w", "-t", "60", "stop"])
+            // A fast shutdown still writes a checkpoint that syncs every relation file; with
+            // thousands of tenant schemas that takes minutes, not seconds.
+            .args(["-m", "fast", "-w", "-t", "900", "stop"])
             .output()
             .await
             .context("cannot run pg_ctl stop")?;
@@ -305,21 +328,4 @@ pub fn find_bindir() -> anyhow::Result<PathBuf> {
          /usr/lib/postgresql/*/bin).\nInstall them (Debian/Ubuntu: `apt-get install -y postgresql`) \
          or set DATABASE_URL to an existing PostgreSQL server."
     )
-}
-
-/// Waits until the server accepts connections, for callers that attach right after a start.
-pub async fn wait_until_connectable(opts: &PgConnectOptions) -> anyhow::Result<()> {
-    use sqlx::ConnectOptions;
-    let mut last = None;
-    for _ in 0..100 {
-        match opts.connect().await {
-            Ok(_) => return Ok(()),
-            Err(e) => last = Some(e),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Err(last
-        .map(anyhow::Error::from)
-        .unwrap_or_else(|| anyhow::anyhow!("timeout")))
-    .context("the embedded PostgreSQL does not accept connections")
 }
