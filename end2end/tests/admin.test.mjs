@@ -4,47 +4,23 @@
 // moves it to interview and adds a note; another company's HR sees none of it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { BASE, PDF, humanPause, launchBrowser, shot } from "./support.mjs";
 
-const BASE = process.env.BASE_URL ?? "http://127.0.0.1:3000";
-const SHOTS = process.env.SCREENSHOT_DIR ?? "screenshots";
 const PASSWORD = process.env.HR_PASSWORD;
 const HR_A = process.env.HR_A_EMAIL;
 const HR_B = process.env.HR_B_EMAIL;
-// The public form treats a form sent faster than this as a bot; people take longer.
-const HUMAN_FILL_MS = 3500;
 const TITLE = "Platform Engineer (browser journey)";
-const PDF = Buffer.from(
-  "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n" +
-    "trailer<</Root 1 0 R>>\n%%EOF\n",
-);
 
 let browser;
 
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
 });
-
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 async function signIn(page, email) {
   await page.goto(`${BASE}/admin/login`);
@@ -87,8 +63,7 @@ test("HR publishes a job, a candidate applies, HR works the application; another
   await candidate.getByLabel("Email address").fill("hedy.journey@example.com");
   await candidate.getByLabel("Resume or CV").setInputFiles({ name: "hedy-cv.pdf", mimeType: "application/pdf", buffer: PDF });
   await candidate.getByLabel(/^I agree to /).check();
-  const left = HUMAN_FILL_MS - (Date.now() - loadedAt);
-  if (left > 0) await candidate.waitForTimeout(left);
+  await humanPause(candidate, loadedAt);
   await Promise.all([candidate.waitForURL(/\/apply\/sent$/), candidate.getByRole("button", { name: "Send application" }).click()]);
 
   // HR finds the application.

@@ -2,55 +2,20 @@
 // `cargo test --test end2end` starts. Screenshots go to end2end/screenshots/ (gitignored).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { createServer } from "node:http";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { BASE, PDF, humanPause, launchBrowser, shot } from "./support.mjs";
 
-const BASE = process.env.BASE_URL ?? "http://127.0.0.1:3000";
-const SHOTS = process.env.SCREENSHOT_DIR ?? "screenshots";
 const RUST_JOB = process.env.RUST_JOB_ID;
 const DESIGNER_JOB = process.env.DESIGNER_JOB_ID;
-// The server treats a form sent faster than this as a bot; people take longer.
-const HUMAN_FILL_MS = 3500;
-
-// A small but well-formed PDF: the server checks the file's content, not its name.
-const PDF = Buffer.from(
-  "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n" +
-    "trailer<</Root 1 0 R>>\n%%EOF\n",
-);
 
 let browser;
 
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    // Playwright gives every launch a fresh temporary profile (user data dir).
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
 });
-
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-
-/** Waits until a person could plausibly have filled the form that was loaded at `loadedAt`. */
-async function humanPause(page, loadedAt) {
-  const left = HUMAN_FILL_MS - (Date.now() - loadedAt);
-  if (left > 0) await page.waitForTimeout(left);
-}
 
 async function fillApplication(page, { first, last, email }) {
   await page.getByLabel("First name").fill(first);

@@ -43,7 +43,8 @@ pub struct Columns {
     tenant: Option<String>,
 }
 
-const KNOWN: &[&str] = &[
+/// The CSV columns of DESIGN §7, in the order `careers seed --csv` writes them.
+pub const COLUMNS: &[&str] = &[
     "tenant_slug",
     "company_name",
     "job_id",
@@ -70,7 +71,7 @@ impl Columns {
         let mut idx = HashMap::new();
         for (i, h) in headers.iter().enumerate() {
             let h = h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
-            if let Some(k) = KNOWN.iter().find(|k| **k == h)
+            if let Some(k) = COLUMNS.iter().find(|k| **k == h)
                 && idx.insert(*k, i).is_some()
             {
                 return Err(format!("the header names the column `{k}` twice"));

@@ -305,26 +305,7 @@ pub fn write_csv(spec: &Spec, path: &Path) -> anyhow::Result<u64> {
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
-    w.write_record([
-        "tenant_slug",
-        "company_name",
-        "job_id",
-        "title",
-        "description",
-        "location",
-        "remote",
-        "job_type",
-        "category",
-        "salary_min",
-        "salary_max",
-        "currency",
-        "salary_period",
-        "show_salary",
-        "internal_only",
-        "published_at",
-        "expires_at",
-        "status",
-    ])?;
+    w.write_record(crate::import::parse::COLUMNS)?;
     let mut rows = 0;
     let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
     let dec = |d: Option<Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
