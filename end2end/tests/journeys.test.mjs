@@ -2,6 +2,7 @@
 // `cargo test --test end2end` starts. Screenshots go to end2end/screenshots/ (gitignored).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { BASE, PDF, humanPause, launchBrowser, shot } from "./support.mjs";
 
 const RUST_JOB = process.env.RUST_JOB_ID;
