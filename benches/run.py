@@ -78,8 +78,9 @@ def scenarios(db):
                    "WHERE published_at <= now() AND (expires_at IS NULL OR expires_at > now()) LIMIT 5000")
     apply_ids = psql(db, "SELECT job_id FROM public.job_catalog TABLESAMPLE SYSTEM (2) "
                          "WHERE published_at <= now() AND (expires_at IS NULL OR expires_at > now()) "
-                         "AND NOT (application_form->>'require_cover_letter')::boolean "
-                         "AND jsonb_path_exists(application_form, '$.questions ? (@.size() == 0)') LIMIT 5000")
+                         "AND NOT coalesce((application_form->>'require_cover_letter')::boolean, false) "
+                         "AND NOT jsonb_path_exists(application_form, '$.questions[*] ? (@.required == true)') "
+                         "LIMIT 5000")
     rare = rare_terms(db)
     rnd = random.Random(7)
     nomatch = ["".join(rnd.choices(string.ascii_lowercase, k=9)) for _ in range(200)]
@@ -127,7 +128,11 @@ def pgbench_floor(db, duration, conns, ids):
                   "AND c.published_at <= now() AND (c.expires_at IS NULL OR c.expires_at > now());\n")
     psql(db, "DROP TABLE IF EXISTS _bench_ids; CREATE TABLE _bench_ids (n int PRIMARY KEY, job_id uuid);")
     values = ",".join(f"({n + 1},'{i}')" for n, i in enumerate(ids))
-    psql(db, f"INSERT INTO _bench_ids VALUES {values}")
+    with tempfile.NamedTemporaryFile("w", delete=False, suffix=".sql") as f:
+        f.write(f"INSERT INTO _bench_ids VALUES {values};\n")
+        insert = f.name
+    subprocess.run(["psql", db, "-q", "-f", insert], check=True, capture_output=True)
+    os.unlink(insert)
     for name, sql in [("list page 1", list_sql), ("detail", detail_sql.format(n=len(ids)))]:
         with tempfile.NamedTemporaryFile("w", delete=False, suffix=".sql") as f:
             f.write(sql)
