@@ -6,7 +6,6 @@
 use careers::postings::model::{
     JobType, PostingDraft, PostingStatus, Question, QuestionType, RemotePolicy,
 };
-use careers::postings::{self, PostingChange};
 use careers::tenancy::{self, Tenant};
 use rust_decimal::Decimal;
 use sqlx::PgPool;
@@ -33,32 +32,9 @@ pub fn open_draft(title: &str) -> PostingDraft {
     }
 }
 
-/// Saves `draft` for `tenant` through the one save path and returns the posting id.
-pub async fn posting(pool: &PgPool, tenant: &Tenant, draft: PostingDraft) -> Uuid {
-    let mut ttx = tenant.begin(pool).await.unwrap();
-    let saved = postings::save(&mut ttx, tenant.id, PostingChange::Create(draft))
-        .await
-        .unwrap();
-    ttx.commit().await.unwrap();
-    saved.posting.id
-}
-
-/// Changes a posting's status through the save path.
-pub async fn set_status(pool: &PgPool, tenant: &Tenant, id: Uuid, status: PostingStatus) {
-    let mut ttx = tenant.begin(pool).await.unwrap();
-    postings::save(
-        &mut ttx,
-        tenant.id,
-        PostingChange::SetStatus {
-            id,
-            expected_version: None,
-            status,
-        },
-    )
-    .await
-    .unwrap();
-    ttx.commit().await.unwrap();
-}
+// Not every test binary that includes this module uses both.
+#[allow(unused_imports)]
+pub use crate::common::{posting, set_status};
 
 pub fn question(name: &str, kind: QuestionType, required: bool, options: &[&str]) -> Question {
     Question {

@@ -164,3 +164,43 @@ impl Drop for TestDb {
 pub fn crate_path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
+
+/// Saves `draft` for `tenant` through the one save path and returns the posting id.
+pub async fn posting(
+    pool: &PgPool,
+    tenant: &careers::tenancy::Tenant,
+    draft: careers::postings::model::PostingDraft,
+) -> uuid::Uuid {
+    let mut ttx = tenant.begin(pool).await.unwrap();
+    let saved = careers::postings::save(
+        &mut ttx,
+        tenant.id,
+        careers::postings::PostingChange::Create(draft),
+    )
+    .await
+    .unwrap();
+    ttx.commit().await.unwrap();
+    saved.posting.id
+}
+
+/// Changes a posting's status through the save path.
+pub async fn set_status(
+    pool: &PgPool,
+    tenant: &careers::tenancy::Tenant,
+    id: uuid::Uuid,
+    status: careers::postings::model::PostingStatus,
+) {
+    let mut ttx = tenant.begin(pool).await.unwrap();
+    careers::postings::save(
+        &mut ttx,
+        tenant.id,
+        careers::postings::PostingChange::SetStatus {
+            id,
+            expected_version: None,
+            status,
+        },
+    )
+    .await
+    .unwrap();
+    ttx.commit().await.unwrap();
+}

@@ -8,7 +8,6 @@ use axum::http::{Request, StatusCode};
 use careers::postings::model::{
     JobType, PostingDraft, PostingStatus, Question, QuestionType, RemotePolicy, SalaryPeriod,
 };
-use careers::postings::{self, PostingChange};
 use careers::server::AppState;
 use careers::tenancy::{self, Tenant};
 use rust_decimal::Decimal;
@@ -72,30 +71,9 @@ pub fn draft(title: &str) -> PostingDraft {
     }
 }
 
-pub async fn posting(pool: &PgPool, tenant: &Tenant, draft: PostingDraft) -> Uuid {
-    let mut ttx = tenant.begin(pool).await.unwrap();
-    let saved = postings::save(&mut ttx, tenant.id, PostingChange::Create(draft))
-        .await
-        .unwrap();
-    ttx.commit().await.unwrap();
-    saved.posting.id
-}
-
-pub async fn set_status(pool: &PgPool, tenant: &Tenant, id: Uuid, status: PostingStatus) {
-    let mut ttx = tenant.begin(pool).await.unwrap();
-    postings::save(
-        &mut ttx,
-        tenant.id,
-        PostingChange::SetStatus {
-            id,
-            expected_version: None,
-            status,
-        },
-    )
-    .await
-    .unwrap();
-    ttx.commit().await.unwrap();
-}
+// Not every test binary that includes this module uses both.
+#[allow(unused_imports)]
+pub use crate::common::{posting, set_status};
 
 pub fn question(name: &str, label: &str, kind: QuestionType, required: bool) -> Question {
     Question {
