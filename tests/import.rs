@@ -318,3 +318,60 @@ async fn a_job_id_published_by_another_company_is_refused_with_its_line() {
             .unwrap();
     assert_eq!(title, "Backend Engineer");
 }
+
+#[tokio::test]
+async fn a_created_tenant_whose_rows_are_refused_is_not_left_behind_and_runs_are_recorded() {
+    let db = TestDb::new().await;
+    tenancy::create(&db.pool, "acme", "Acme", &[])
+        .await
+        .unwrap();
+    let first = csv_file(&[&format!(
+        "acme,,{A1},Backend Engineer,x,Berlin,remote,full_time,Engineering,,,,,,,,,open"
+    )]);
+    import::import_file(&db.pool, &first.0, &ImportOptions::default())
+        .await
+        .unwrap();
+    // A new company whose second row reuses acme's job id: nothing of it may remain.
+    let second = csv_file(&[
+        "newco,New Co,,Fine,x,Paris,remote,full_time,Design,,,,,,,,,open",
+        &format!("newco,,{A1},Hijack,x,Paris,remote,full_time,Design,,,,,,,,,open"),
+    ]);
+    let r = import::import_file(
+        &db.pool,
+        &second.0,
+        &ImportOptions {
+            create_tenants: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.rejected.len(), 1, "{:?}", r.rejected);
+    assert_eq!(r.errors[0].line, 3);
+    assert!(
+        tenancy::find_by_slug(&mut db.pool.acquire().await.unwrap(), "newco")
+            .await
+            .unwrap()
+            .is_none(),
+        "the refused tenant was created anyway"
+    );
+    let schemas: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 't\\_%'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(schemas, 1, "only acme's schema exists");
+
+    // Both imports are in the run history, the second with its refused tenant.
+    let runs: Vec<(String, i32, i32, serde_json::Value)> = sqlx::query_as(
+        "SELECT task, tenants, inserted, failures FROM public.sync_runs
+          WHERE task = 'import' ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!((runs[0].1, runs[0].2), (1, 1));
+    assert_eq!((runs[1].1, runs[1].2), (0, 0));
+    assert_eq!(runs[1].3[0]["tenant"], "newco");
+}

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use sqlx::{PgConnection, QueryBuilder};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::projection::{CatalogEntry, Company, ENTRY_COLUMNS, project};
@@ -92,67 +92,98 @@ pub enum SyncAction {
 /// fixing a hand-edited row). Counters are never written here; a new row starts with the
 /// posting's application count.
 ///
+/// The rows travel as one array per column (`unnest`), so the statement text — and its prepared
+/// plan — is the same whatever the batch size.
+///
 /// Runs inside a tenant transaction: `job_postings` and `applications` are the tenant's own.
 pub async fn upsert_entries(
     conn: &mut PgConnection,
     entries: &[CatalogEntry],
     repair: bool,
 ) -> sqlx::Result<u64> {
-    let mut total = 0;
-    // 20 binds per row keeps each statement well under the 65,535 bind-parameter limit.
-    for chunk in entries.chunks(1000) {
-        let mut qb = QueryBuilder::new(format!(
-            "INSERT INTO public.job_catalog ({ENTRY_COLUMNS}, application_count)
-             SELECT v.*, (SELECT count(*) FROM applications a WHERE a.job_id = v.job_id)
-               FROM ("
-        ));
-        qb.push_values(chunk, |mut b, e| {
-            b.push_bind(e.job_id)
-                .push_bind(e.tenant_id)
-                .push_bind(&e.company_slug)
-                .push_bind(&e.company_name)
-                .push_bind(&e.title)
-                .push_bind(&e.description_html)
-                .push_bind(&e.description_text)
-                .push_bind(&e.location)
-                .push_bind(e.remote_policy)
-                .push_bind(e.job_type)
-                .push_bind(&e.category)
-                .push_bind(e.salary_min)
-                .push_bind(e.salary_max)
-                .push_bind(&e.salary_currency)
-                .push_bind(e.salary_period)
-                .push_bind(&e.application_form)
-                .push_bind(e.published_at)
-                .push_bind(e.expires_at)
-                .push_bind(e.posting_version)
-                .push_bind(e.posting_updated_at);
-        });
-        qb.push(format!(
-            ") AS v ({ENTRY_COLUMNS})
-              WHERE EXISTS (SELECT 1 FROM job_postings p
-                             WHERE p.id = v.job_id AND p.version = v.posting_version
-                               AND p.deleted_at IS NULL)
-             ON CONFLICT (job_id) DO UPDATE SET
-                tenant_id = EXCLUDED.tenant_id, company_slug = EXCLUDED.company_slug,
-                company_name = EXCLUDED.company_name, title = EXCLUDED.title,
-                description_html = EXCLUDED.description_html,
-                description_text = EXCLUDED.description_text, location = EXCLUDED.location,
-                remote_policy = EXCLUDED.remote_policy, job_type = EXCLUDED.job_type,
-                category = EXCLUDED.category, salary_min = EXCLUDED.salary_min,
-                salary_max = EXCLUDED.salary_max, salary_currency = EXCLUDED.salary_currency,
-                salary_period = EXCLUDED.salary_period, application_form = EXCLUDED.application_form,
-                published_at = EXCLUDED.published_at, expires_at = EXCLUDED.expires_at,
-                posting_version = EXCLUDED.posting_version,
-                posting_updated_at = EXCLUDED.posting_updated_at, synced_at = now()
-              WHERE public.job_catalog.tenant_id = EXCLUDED.tenant_id AND "
-        ));
-        qb.push(if repair {
+    let sql = format!(
+        "INSERT INTO public.job_catalog ({ENTRY_COLUMNS}, application_count)
+         SELECT v.*, (SELECT count(*) FROM applications a WHERE a.job_id = v.job_id)
+           FROM (SELECT u.job_id, u.tenant_id, u.company_slug, u.company_name, u.title,
+                        u.description_html, u.description_text, u.location, u.remote_policy,
+                        u.job_type, u.category, u.salary_min, u.salary_max, u.salary_currency,
+                        u.salary_period, u.application_form::jsonb, u.published_at,
+                        u.expires_at, u.posting_version, u.posting_updated_at
+                   FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
+                               $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                               $11::text[], $12::numeric[], $13::numeric[], $14::text[],
+                               $15::text[], $16::text[], $17::timestamptz[], $18::timestamptz[],
+                               $19::bigint[], $20::timestamptz[])
+                     AS u({ENTRY_COLUMNS})) AS v
+          WHERE EXISTS (SELECT 1 FROM job_postings p
+                         WHERE p.id = v.job_id AND p.version = v.posting_version
+                           AND p.deleted_at IS NULL)
+         ON CONFLICT (job_id) DO UPDATE SET
+            tenant_id = EXCLUDED.tenant_id, company_slug = EXCLUDED.company_slug,
+            company_name = EXCLUDED.company_name, title = EXCLUDED.title,
+            description_html = EXCLUDED.description_html,
+            description_text = EXCLUDED.description_text, location = EXCLUDED.location,
+            remote_policy = EXCLUDED.remote_policy, job_type = EXCLUDED.job_type,
+            category = EXCLUDED.category, salary_min = EXCLUDED.salary_min,
+            salary_max = EXCLUDED.salary_max, salary_currency = EXCLUDED.salary_currency,
+            salary_period = EXCLUDED.salary_period, application_form = EXCLUDED.application_form,
+            published_at = EXCLUDED.published_at, expires_at = EXCLUDED.expires_at,
+            posting_version = EXCLUDED.posting_version,
+            posting_updated_at = EXCLUDED.posting_updated_at, synced_at = now()
+          WHERE public.job_catalog.tenant_id = EXCLUDED.tenant_id AND {}",
+        if repair {
             "public.job_catalog.posting_version <= EXCLUDED.posting_version"
         } else {
             "public.job_catalog.posting_version < EXCLUDED.posting_version"
-        });
-        total += qb.build().execute(&mut *conn).await?.rows_affected();
+        }
+    );
+    let mut total = 0;
+    for chunk in entries.chunks(1000) {
+        let col = |f: fn(&CatalogEntry) -> String| chunk.iter().map(f).collect::<Vec<_>>();
+        let forms = chunk
+            .iter()
+            .map(|e| serde_json::to_string(&e.application_form.0))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        total += sqlx::query(&sql)
+            .bind(chunk.iter().map(|e| e.job_id).collect::<Vec<_>>())
+            .bind(chunk.iter().map(|e| e.tenant_id).collect::<Vec<_>>())
+            .bind(col(|e| e.company_slug.clone()))
+            .bind(col(|e| e.company_name.clone()))
+            .bind(col(|e| e.title.clone()))
+            .bind(col(|e| e.description_html.clone()))
+            .bind(col(|e| e.description_text.clone()))
+            .bind(col(|e| e.location.clone()))
+            .bind(col(|e| e.remote_policy.as_str().to_string()))
+            .bind(col(|e| e.job_type.as_str().to_string()))
+            .bind(col(|e| e.category.clone()))
+            .bind(chunk.iter().map(|e| e.salary_min).collect::<Vec<_>>())
+            .bind(chunk.iter().map(|e| e.salary_max).collect::<Vec<_>>())
+            .bind(
+                chunk
+                    .iter()
+                    .map(|e| e.salary_currency.clone())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                chunk
+                    .iter()
+                    .map(|e| e.salary_period.map(|p| p.as_str().to_string()))
+                    .collect::<Vec<_>>(),
+            )
+            .bind(forms)
+            .bind(chunk.iter().map(|e| e.published_at).collect::<Vec<_>>())
+            .bind(chunk.iter().map(|e| e.expires_at).collect::<Vec<_>>())
+            .bind(chunk.iter().map(|e| e.posting_version).collect::<Vec<_>>())
+            .bind(
+                chunk
+                    .iter()
+                    .map(|e| e.posting_updated_at)
+                    .collect::<Vec<_>>(),
+            )
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
     }
     Ok(total)
 }

@@ -147,13 +147,71 @@ pub async fn import_file(pool: &PgPool, path: &Path, opts: &Options) -> anyhow::
     rejected.sort_by(|a, b| a.slug.cmp(&b.slug));
     let mut tenants = done;
     tenants.sort_by(|a, b| a.slug.cmp(&b.slug));
-    Ok(Report {
+    let report = Report {
         rows,
         tenants,
         rejected,
         errors,
         duration: started.elapsed(),
-    })
+    };
+    let failures: Vec<_> = report
+        .rejected
+        .iter()
+        .map(|r| serde_json::json!({"tenant": r.slug, "error": r.reason}))
+        .collect();
+    record_run(
+        pool,
+        "import",
+        report.tenants.len(),
+        &report.totals(),
+        failures,
+        started,
+    )
+    .await?;
+    Ok(report)
+}
+
+/// Records a bulk write (`import`, `seed`) in `public.sync_runs`. Its commit is synchronous, so it
+/// also makes every earlier [`bulk_commit`] durable: call it before reporting success. After a
+/// large write it first refreshes the catalog's planner statistics, which the public queries'
+/// plans and count estimates rely on.
+pub async fn record_run(
+    pool: &PgPool,
+    task: &str,
+    tenants: usize,
+    counts: &BatchCounts,
+    failures: Vec<serde_json::Value>,
+    started: Instant,
+) -> sqlx::Result<()> {
+    if counts.catalog_upserted + counts.catalog_deleted >= 10_000 {
+        sqlx::query(
+            "SELECT gin_clean_pending_list(i.indexrelid::regclass)
+               FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+               JOIN pg_am a ON a.oid = c.relam
+              WHERE i.indrelid = 'public.job_catalog'::regclass AND a.amname = 'gin'",
+        )
+        .execute(pool)
+        .await?;
+        sqlx::query("ANALYZE public.job_catalog")
+            .execute(pool)
+            .await?;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    sqlx::query(
+        "INSERT INTO public.sync_runs
+            (task, trigger, started_at, finished_at, tenants, inserted, updated, deleted, failures)
+         VALUES ($1, 'cli', now() - make_interval(secs => $2), now(), $3, $4, $5, $6, $7)",
+    )
+    .bind(task)
+    .bind(secs)
+    .bind(i32::try_from(tenants).unwrap_or(i32::MAX))
+    .bind(i32::try_from(counts.inserted).unwrap_or(i32::MAX))
+    .bind(i32::try_from(counts.updated).unwrap_or(i32::MAX))
+    .bind(i32::try_from(counts.catalog_deleted).unwrap_or(i32::MAX))
+    .bind(serde_json::Value::Array(failures))
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 type FirstPass = (HashMap<String, TenantPlan>, Vec<RowError>, u64);
@@ -346,20 +404,49 @@ fn outcome(
     }
 }
 
-/// [`tenancy::create`] on a blocking thread. Its future is not `Send` as far as rustc can prove
-/// (a higher-ranked lifetime limitation with sqlx executors), so it cannot run inside a spawned
-/// task directly; `block_on` on a blocking-pool thread has no such requirement.
-async fn create_tenant(
+/// Creates tenant `slug` named `name` and writes `drafts` into it, in one transaction: a tenant
+/// whose rows are refused is not left behind empty. Runs on a blocking thread: the future of
+/// [`tenancy::create_in`] is not `Send` as far as rustc can prove (a higher-ranked lifetime
+/// limitation with sqlx executors), so it cannot run inside a spawned task directly; `block_on` on
+/// a blocking-pool thread has no such requirement.
+async fn create_and_write(
     pool: PgPool,
     slug: String,
     name: String,
-) -> Result<crate::tenancy::Tenant, TenantError> {
+    drafts: Vec<crate::postings::model::PostingDraft>,
+) -> Result<(crate::tenancy::Tenant, BatchCounts), WriteError> {
     let handle = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        handle.block_on(async { tenancy::create(&pool, &slug, &name, &[]).await })
+        handle.block_on(async {
+            let mut tx = pool.begin().await?;
+            bulk_commit(&mut tx).await?;
+            let (tenant, mut ttx) = tenancy::create_in(tx, &slug, &name, &[]).await?;
+            let counts = db::write_postings(&mut ttx, tenant.id, &drafts).await?;
+            ttx.commit().await?;
+            Ok((tenant, counts))
+        })
     })
     .await
-    .map_err(|e| TenantError::Other(anyhow::anyhow!("tenant creation panicked: {e}")))?
+    .map_err(|e| {
+        WriteError::Tenant(TenantError::Other(anyhow::anyhow!(
+            "tenant creation panicked: {e}"
+        )))
+    })?
+}
+
+/// Settings of a bulk-write transaction. It commits without waiting for its WAL to reach the
+/// disk: a crash loses at most the last fraction of a second of them, and [`record_run`]'s
+/// synchronous commit at the end of an import flushes them all before the import reports success.
+/// New catalog rows collect in the GIN indexes' pending lists longer, so that merging them into
+/// the indexes happens in fewer, larger steps; [`record_run`] merges what is left.
+async fn bulk_commit(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+    sqlx::query(
+        "SELECT set_config('synchronous_commit', 'off', true),
+                set_config('gin_pending_list_limit', '32768', true)",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Why [`write_tenant`] wrote nothing.
@@ -389,22 +476,33 @@ pub async fn write_tenant(
         let mut conn = pool.acquire().await?;
         tenancy::find_by_slug(&mut conn, slug).await?
     };
-    let (tenant, created) = match (found, create_as) {
-        (Some(t), _) => (t, false),
-        (None, Some(name)) => match create_tenant(pool.clone(), slug.into(), name.into()).await {
-            Ok(t) => (t, true),
-            // Created by someone else in the meantime: use it.
-            Err(TenantError::SlugTaken(_)) => (tenancy::require(pool, slug).await?, false),
-            Err(e) => return Err(e.into()),
-        },
+    let tenant = match (found, create_as) {
+        (Some(t), _) => t,
+        (None, Some(name)) => {
+            match create_and_write(pool.clone(), slug.into(), name.into(), drafts.to_vec()).await {
+                Ok((tenant, counts)) => {
+                    return Ok(TenantDone {
+                        slug: tenant.slug,
+                        created: true,
+                        counts,
+                    });
+                }
+                // Created by someone else in the meantime: write into it.
+                Err(WriteError::Tenant(TenantError::SlugTaken(_))) => {
+                    tenancy::require(pool, slug).await?
+                }
+                Err(e) => return Err(e),
+            }
+        }
         (None, None) => return Err(TenantError::UnknownSlug(slug.to_string()).into()),
     };
     let mut ttx = tenant.begin(pool).await?;
+    bulk_commit(&mut ttx).await?;
     let counts = db::write_postings(&mut ttx, tenant.id, drafts).await?;
     ttx.commit().await?;
     Ok(TenantDone {
         slug: tenant.slug,
-        created,
+        created: false,
         counts,
     })
 }

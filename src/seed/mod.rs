@@ -295,6 +295,15 @@ pub async fn run(pool: &PgPool, spec: &Spec) -> anyhow::Result<Report> {
     while let Some(r) = set.join_next().await {
         collect(r)?;
     }
+    import::record_run(
+        pool,
+        "seed",
+        report.tenants,
+        &report.counts,
+        Vec::new(),
+        started,
+    )
+    .await?;
     report.duration = started.elapsed();
     Ok(report)
 }

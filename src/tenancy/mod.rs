@@ -10,7 +10,7 @@ pub use tx::TenantTx;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use crate::db::migrate;
@@ -138,6 +138,19 @@ pub async fn create(
     name: &str,
     domains: &[String],
 ) -> Result<Tenant, TenantError> {
+    let (tenant, ttx) = create_in(pool.begin().await?, slug, name, domains).await?;
+    ttx.commit().await?;
+    Ok(tenant)
+}
+
+/// [`create`] inside `tx`, which comes back scoped to the new tenant's schema and still open, so
+/// the caller can write the tenant's first data in the same transaction (`jobs import` does).
+pub async fn create_in(
+    mut tx: Transaction<'static, Postgres>,
+    slug: &str,
+    name: &str,
+    domains: &[String],
+) -> Result<(Tenant, TenantTx), TenantError> {
     let slug = Slug::parse(slug).map_err(|m| TenantError::Invalid(FieldError::new("slug", m)))?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -154,7 +167,6 @@ pub async fn create(
 
     let id = Uuid::now_v7();
     let schema = SchemaName::for_tenant(id);
-    let mut tx = pool.begin().await?;
     let inserted = sqlx::query_as::<_, Tenant>(&format!(
         "INSERT INTO public.tenants (id, slug, name, schema_name, schema_version)
          VALUES ($1, $2, $3, $4, $5) RETURNING {TENANT_COLUMNS}"
@@ -200,8 +212,7 @@ pub async fn create(
         .bind(DEFAULT_CONSENT_TEXT)
         .execute(&mut *ttx)
         .await?;
-    ttx.commit().await?;
-    Ok(tenant)
+    Ok((tenant, ttx))
 }
 
 /// A line of `careers tenant list`.
