@@ -271,3 +271,89 @@ async fn feed_and_sitemap_helpers_page_through_visible_jobs() {
     assert_eq!(seen, ids);
     assert_eq!(query::visible_count(&db.pool).await.unwrap(), 5);
 }
+
+#[tokio::test]
+async fn relevance_lists_title_matches_first_then_other_matches_newest_first_across_pages() {
+    let db = TestDb::new().await;
+    let acme = tenant(&db.pool, "acme", "Acme Corp").await;
+    let now = Utc::now();
+    let post = async |title: &str, description: &str, days_ago: i64| {
+        posting(
+            &db.pool,
+            &acme,
+            PostingDraft {
+                description: description.into(),
+                published_at: Some(now - Duration::days(days_ago)),
+                ..open_draft(title)
+            },
+        )
+        .await
+    };
+    let old_title = post("Rust Engineer", "Systems work.", 20).await;
+    let new_title = post("Senior Rust Developer", "Systems work.", 10).await;
+    let newest_mention = post("Platform Developer", "We write Rust daily.", 1).await;
+    let older_mention = post("Backend Developer", "Some Rust, mostly Go.", 5).await;
+    post("Designer", "Figma.", 2).await;
+
+    let ids = |page: &query::JobPage| page.results.iter().map(|j| j.id).collect::<Vec<_>>();
+    let ranked = query::search_jobs(&db.pool, &q(&[("q", "rust")]))
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(&ranked),
+        vec![new_title, old_title, newest_mention, older_mention]
+    );
+    assert_eq!((ranked.count, ranked.count_exact), (4, true));
+
+    // The same order holds page by page, including a page that starts past the title tier.
+    let mut paged = Vec::new();
+    for page in 1..=4 {
+        let p = query::search_jobs(
+            &db.pool,
+            &q(&[
+                ("q", "rust"),
+                ("page_size", "1"),
+                ("page", &page.to_string()),
+            ]),
+        )
+        .await
+        .unwrap();
+        assert_eq!(p.count, 4, "page {page}");
+        paged.extend(ids(&p));
+    }
+    assert_eq!(paged, ids(&ranked));
+    let third = query::search_jobs(
+        &db.pool,
+        &q(&[("q", "rust"), ("page_size", "2"), ("page", "2")]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(ids(&third), vec![newest_mention, older_mention]);
+
+    // Newest first ignores the tiers; a negated term applies to both tiers.
+    let newest = query::search_jobs(
+        &db.pool,
+        &q(&[("q", "rust"), ("ordering", "-published_at")]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        ids(&newest),
+        vec![newest_mention, older_mention, new_title, old_title]
+    );
+    let negated = query::search_jobs(&db.pool, &q(&[("q", "rust -go")]))
+        .await
+        .unwrap();
+    assert_eq!(ids(&negated), vec![new_title, old_title, newest_mention]);
+}
+
+#[test]
+fn term_queries_page_through_fewer_results_than_lists() {
+    assert_eq!(q(&[]).window(), query::MATCH_CAP);
+    assert_eq!(q(&[("q", "x")]).window(), query::SEARCH_CAP);
+    let deep = (query::SEARCH_CAP / 20 + 1).to_string();
+    assert!(JobQuery::from_pairs(&[("page".into(), deep.clone())]).is_ok());
+    let errs =
+        JobQuery::from_pairs(&[("q".into(), "x".into()), ("page".into(), deep)]).unwrap_err();
+    assert!(errs.get("page").is_some());
+}

@@ -20,13 +20,14 @@ company hiring here, and applications into the hiring company's system.\n\n\
 parameter name → messages, for validation errors). Money is a decimal string (`\"85000.00\"`); \
 times are RFC 3339 UTC. Requests are rate limited per client IP (reads generously, applications \
 to 5 per minute by default); a limited request gets 429 with `Retry-After` in seconds.\n\n\
-**Counts at scale.** Term searches (`q`) rank and page within the first 5,000 matches. `count` is exact \
-for the unfiltered list (precomputed, at most a few minutes old) and for filtered queries with up \
-to 2,000 matches (5,000 with `q`); beyond that it is an estimate and `count_exact` is false. Only \
-the first 10,000 results (5,000 with `q`) can be paged through: `next` is null at the end of that \
-window and a `page` beyond 10,000 results is a 400. Facets are exact up \
-to 2,000 matching jobs and counted over a 2,000-job sample beyond (`exact: false`); a facet \
-filtered only by itself is exact.",
+**Search and counts at scale.** With `q`, `relevance` (the default) lists jobs whose title \
+matches every term first, then the other matches, newest first within each. `count` is exact when \
+the page is the last one, for the unfiltered list (precomputed, at most a few minutes old) and for \
+filtered queries the database expects to match at most 2,000 jobs; otherwise it is the query \
+planner's estimate and `count_exact` is false. The first 100,000 results (5,000 with `q`) can be \
+paged through: `next` is null at the end of that window and a `page` beyond it is a 400. Facets \
+are exact up to 1,000 matching jobs and counted over a 1,000-job sample beyond (`exact: false`, \
+reused for up to 30 seconds); a facet filtered only by itself is exact.",
         license(name = "MIT"),
     ),
     paths(

@@ -5,18 +5,21 @@
 //! expired); only active tenants' postings exist in the catalog. At a million rows no request
 //! scans the catalog:
 //! - newest-first, salary, company, category and (job_type, remote_policy) filters walk btree
-//!   indexes, `location` a trigram index (migrations 0020, 0021);
-//! - a term query (`q`) takes its match set from the GIN index (or a short scan for very common
-//!   terms) capped at [`SEARCH_CAP`] rows, ranks and pages inside it, and joins back only the page;
-//! - counts: unfiltered totals come from `public.catalog_stats` (recomputed by [`refresh_stats`],
-//!   which the scheduler should run every minute; a request recomputes them only when they are
-//!   missing or older than [`STATS_MAX_AGE_SECS`]); filtered counts are exact up to
-//!   [`COUNT_CAP`] (term queries: [`SEARCH_CAP`]) and the planner's estimate beyond, flagged by
-//!   `count_exact = false`;
+//!   indexes, `location` a trigram index (migrations 0020, 0021, 0041);
+//! - a term query (`q`) in relevance order lists the jobs whose title matches first, then the
+//!   other matches, newest first within each; each tier is one query the planner answers with a
+//!   newest-first walk (common terms) or the GIN indexes (rare terms). Other orderings sort a match
+//!   set capped at [`SEARCH_CAP`] rows and join back only the page;
+//! - counts: a page that is not full ends the matches, so its count is exact for free; otherwise
+//!   unfiltered totals come from `public.catalog_stats` (recomputed by [`refresh_stats`], which
+//!   the scheduler runs every minute), and filtered counts are exact when the planner expects at
+//!   most [`COUNT_CAP`] matches and its estimate beyond, flagged by `count_exact = false`;
 //! - facets: a facet filtered only by itself comes from the statistics; others are counted
-//!   exactly up to [`FACET_CAP`] jobs, else over a sample of that size (`exact = false`);
-//! - pages are offset-based but limited to the first [`MATCH_CAP`] results ([`SEARCH_CAP`] with
-//!   `q`).
+//!   exactly up to [`FACET_CAP`] jobs, else over a sample of that size (`exact = false`); sampled
+//!   facets and the statistics are reused for a few seconds ([`super::cache`]); result rows never
+//!   are;
+//! - pages are offset-based, limited to the first [`MATCH_CAP`] results ([`SEARCH_CAP`] with
+//!   `q`); deep pages pick the page's ids from an index before reading its rows.
 
 use std::collections::BTreeMap;
 
@@ -26,19 +29,22 @@ use serde::{Deserialize, Serialize};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
+use super::cache::{self, TtlCache};
 use super::projection::ApplicationForm;
 use crate::error::FieldErrors;
 use crate::postings::model::{JobType, RemotePolicy, SalaryPeriod};
 
-/// Largest match set a request ranks or pages through.
-pub const MATCH_CAP: i64 = 10_000;
-/// A term query ranks, counts exactly and pages within this many matches (ranking costs a few
-/// microseconds per match).
+/// How far a list without a term query can be paged (deeper pages are a 400): skipped rows are
+/// read from an index, a few microseconds each.
+pub const MATCH_CAP: i64 = 100_000;
+/// How far a term query can be paged, and the match set other orderings than relevance sort.
 pub const SEARCH_CAP: i64 = 5_000;
-/// Filtered lists count exactly up to this many matches; beyond, the planner's estimate.
+/// Counts the planner expects to be larger than this are its estimate (`count_exact` false).
 pub const COUNT_CAP: i64 = 2_000;
+/// The largest exact count a request makes (when the planner expected at most [`COUNT_CAP`]).
+pub const EXACT_COUNT_CAP: i64 = 5_000;
 /// Facets count exactly up to this many jobs per facet; beyond, over a sample of this size.
-pub const FACET_CAP: i64 = 2_000;
+pub const FACET_CAP: i64 = 1_000;
 /// Default and largest `page_size`.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -299,12 +305,13 @@ impl JobQuery {
         }
         if errs.get("page").is_none()
             && errs.get("page_size").is_none()
-            && i64::from(q.page - 1) * i64::from(q.page_size) >= MATCH_CAP
+            && i64::from(q.page - 1) * i64::from(q.page_size) >= q.window()
         {
             errs.add(
                 "page",
                 format!(
-                    "Only the first {MATCH_CAP} results can be paged through; narrow the search."
+                    "Only the first {} results can be paged through; narrow the search.",
+                    q.window()
                 ),
             );
         }
@@ -319,6 +326,16 @@ impl JobQuery {
             (Some(o), _) => o,
             (None, Some(_)) => Ordering::Relevance,
             (None, None) => Ordering::Newest,
+        }
+    }
+
+    /// How many results can be paged through: [`SEARCH_CAP`] with a term query, else
+    /// [`MATCH_CAP`].
+    pub fn window(&self) -> i64 {
+        if self.q.is_some() {
+            SEARCH_CAP
+        } else {
+            MATCH_CAP
         }
     }
 
@@ -426,7 +443,7 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &JobQuery, skip: Option<
     }
     if !q.job_type.is_empty() && skip != Some(Dim::JobType) {
         let v: Vec<String> = q.job_type.iter().map(|t| t.as_str().to_string()).collect();
-        qb.push(" AND c.job_type = ANY(").push_bind(v).push(")");
+        push_any(qb, "c.job_type", v);
     }
     if !q.remote_policy.is_empty() && skip != Some(Dim::RemotePolicy) {
         let v: Vec<String> = q
@@ -434,19 +451,13 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &JobQuery, skip: Option<
             .iter()
             .map(|t| t.as_str().to_string())
             .collect();
-        qb.push(" AND c.remote_policy = ANY(")
-            .push_bind(v)
-            .push(")");
+        push_any(qb, "c.remote_policy", v);
     }
     if !q.company.is_empty() && skip != Some(Dim::Company) {
-        qb.push(" AND c.company_slug = ANY(")
-            .push_bind(q.company.clone())
-            .push(")");
+        push_any(qb, "c.company_slug", q.company.clone());
     }
     if !q.category.is_empty() && skip != Some(Dim::Category) {
-        qb.push(" AND c.category = ANY(")
-            .push_bind(q.category.clone())
-            .push(")");
+        push_any(qb, "c.category", q.category.clone());
     }
     if let Some(min) = q.salary_min {
         qb.push(" AND (c.salary_min IS NOT NULL OR c.salary_max IS NOT NULL) AND coalesce(c.salary_max, c.salary_min) >= ")
@@ -455,6 +466,19 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &JobQuery, skip: Option<
     if let Some(days) = q.posted_within_days {
         qb.push(" AND c.published_at >= now() - make_interval(days => ")
             .push_bind(days as i32)
+            .push(")");
+    }
+}
+
+/// Pushes ` AND col = v` for one value (a btree on `(col, published_at)` then yields newest
+/// first without sorting) or ` AND col = ANY(values)` for several.
+fn push_any(qb: &mut QueryBuilder<'_, Postgres>, col: &str, mut values: Vec<String>) {
+    if values.len() == 1 {
+        qb.push(format!(" AND {col} = "))
+            .push_bind(values.pop().unwrap_or_default());
+    } else {
+        qb.push(format!(" AND {col} = ANY("))
+            .push_bind(values)
             .push(")");
     }
 }
@@ -595,66 +619,136 @@ impl JobPage {
     }
 }
 
+/// The title expression covered by the title search index (migration 0041).
+const TITLE_TSV: &str = "to_tsvector('english', c.title)";
+
+/// Pages deeper than this offset select ids first and join the page's rows afterwards, so the
+/// skipped rows are read from an index only.
+const DEFERRED_JOIN_OFFSET: i64 = 200;
+
 /// Jobs matching `q`, one page, in `q`'s ordering.
+///
+/// Statements whose best plan depends on their values (terms, filters) are not kept prepared:
+/// each is planned for its own values, as a generic plan of a term query would assume an average
+/// term and walk a million rows for a rare one.
+///
+/// With `q` and relevance ordering, jobs whose title matches every term come first, then the
+/// other matches (company, location, description), newest first within each: each tier is one
+/// indexed query (a newest-first walk for common terms, the GIN index for rare ones), so a page
+/// costs about the same whether a term matches ten jobs or a hundred thousand.
 pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
     let ordering = q.effective_ordering();
-    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("");
-    let results: Vec<SummaryRow>;
-    let mut total: Option<i64> = None;
-    if let Some(text) = &q.q {
-        // The match set comes from the GIN index (or a short scan for very common terms), capped,
-        // with its sort keys, so ranking and paging never touch more than the cap and only the
-        // page's rows are joined back. MATERIALIZED keeps the planner from walking a btree hoping
-        // to meet rare matches.
-        qb.push(
-            "WITH m AS MATERIALIZED (SELECT c.job_id, c.published_at, c.salary_min, c.salary_max, ",
-        );
-        if ordering == Ordering::Relevance {
-            qb.push("ts_rank(c.search, websearch_to_tsquery('english', ")
-                .push_bind(text.clone())
-                .push("))");
-        } else {
-            qb.push("0::real");
+    let size = i64::from(q.page_size);
+    let offset = q.offset();
+    // Whether the rows come from a capped match set (then a short page does not prove the end).
+    let mut capped = false;
+    // The number of matches, when finding the page counted them.
+    let mut known_total: Option<i64> = None;
+    let mut window = q.window();
+    let results: Vec<SummaryRow> = match &q.q {
+        Some(_) if ordering == Ordering::Relevance => {
+            let (rows, total) = relevance_page(pool, q, size, offset, &mut window).await?;
+            known_total = total;
+            rows
         }
-        qb.push(" AS rank FROM public.job_catalog c WHERE ")
-            .push(VISIBLE);
-        push_filters(&mut qb, q, None);
-        qb.push(" LIMIT ").push_bind(SEARCH_CAP);
-        qb.push("), p AS (SELECT m.job_id, m.published_at, m.salary_min, m.salary_max, m.rank FROM m")
-            .push(ordering.order_by("m"))
-            .push(" LIMIT ")
-            .push_bind(i64::from(q.page_size))
-            .push(" OFFSET ")
-            .push_bind(q.offset())
-            .push(") SELECT ")
-            .push(SUMMARY_COLUMNS)
-            .push(", (SELECT count(*) FROM m) AS total FROM p JOIN public.job_catalog c ON c.job_id = p.job_id")
-            .push(ordering.order_by("p"));
-        let rows: Vec<CountedRow> = qb.build_query_as().fetch_all(pool).await?;
-        total = match rows.first() {
-            Some(r) => Some(r.total),
-            // An empty first page means no match at all.
-            None if q.offset() == 0 => Some(0),
-            None => None,
-        };
-        results = rows.into_iter().map(|r| r.row).collect();
+        // Newest first with a filter the btree walks cannot answer (location, salary): a bounded
+        // walk, else the match set from the bitmap indexes.
+        None if ordering == Ordering::Newest
+            && (q.location.is_some() || q.salary_min.is_some())
+            && offset + size <= SEARCH_CAP =>
+        {
+            let (rows, total) = newest_page(pool, q, Tier::All, size, offset).await?;
+            known_total = total.filter(|n| *n < SEARCH_CAP);
+            rows
+        }
+        Some(text) => {
+            capped = true;
+            // Other orderings of a term query sort a capped match set, taken from the GIN index
+            // (MATERIALIZED keeps the planner from walking a btree hoping to meet rare matches),
+            // and join back only the page's rows.
+            let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new(
+                "WITH m AS MATERIALIZED (SELECT c.job_id, c.published_at, c.salary_min, \
+                 c.salary_max FROM public.job_catalog c WHERE ",
+            );
+            qb.push(VISIBLE)
+                .push(" AND c.search @@ websearch_to_tsquery('english', ")
+                .push_bind(text.clone())
+                .push(")");
+            push_filters(&mut qb, &without_q(q), None);
+            qb.push(" LIMIT ").push_bind(SEARCH_CAP);
+            qb.push("), p AS (SELECT * FROM m")
+                .push(ordering.order_by("m"))
+                .push(" LIMIT ")
+                .push_bind(size)
+                .push(" OFFSET ")
+                .push_bind(offset)
+                .push(") SELECT ")
+                .push(SUMMARY_COLUMNS)
+                .push(" FROM p JOIN public.job_catalog c ON c.job_id = p.job_id")
+                .push(ordering.order_by("p"));
+            qb.build_query_as()
+                .persistent(false)
+                .fetch_all(pool)
+                .await?
+        }
+        None if offset >= DEFERRED_JOIN_OFFSET => {
+            // Only the sort keys, so that a newest-first walk is an index-only scan.
+            let keys = match ordering {
+                Ordering::Newest | Ordering::Oldest | Ordering::Relevance => {
+                    "c.job_id, c.published_at"
+                }
+                Ordering::SalaryMaxDesc => "c.job_id, c.published_at, c.salary_max",
+                Ordering::SalaryMinAsc => "c.job_id, c.published_at, c.salary_min",
+            };
+            let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new(format!(
+                "WITH p AS (SELECT {keys} FROM public.job_catalog c WHERE "
+            ));
+            qb.push(VISIBLE);
+            push_filters(&mut qb, q, None);
+            qb.push(ordering.order_by("c"))
+                .push(" LIMIT ")
+                .push_bind(size)
+                .push(" OFFSET ")
+                .push_bind(offset)
+                .push(") SELECT ")
+                .push(SUMMARY_COLUMNS)
+                .push(" FROM p JOIN public.job_catalog c ON c.job_id = p.job_id")
+                .push(ordering.order_by("p"));
+            qb.build_query_as()
+                .persistent(!q.has_filters())
+                .fetch_all(pool)
+                .await?
+        }
+        None => {
+            let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("SELECT ");
+            qb.push(SUMMARY_COLUMNS)
+                .push(" FROM public.job_catalog c WHERE ")
+                .push(VISIBLE);
+            push_filters(&mut qb, q, None);
+            qb.push(ordering.order_by("c"))
+                .push(" LIMIT ")
+                .push_bind(size)
+                .push(" OFFSET ")
+                .push_bind(offset);
+            qb.build_query_as()
+                .persistent(!q.has_filters())
+                .fetch_all(pool)
+                .await?
+        }
+    };
+    let shown = results.len() as i64;
+    // A short page (that is not past the end) ends the matches: the count is exact for free.
+    let (count, count_exact) = if let Some(n) = known_total {
+        (n, true)
+    } else if shown < size
+        && (shown > 0 || offset == 0)
+        && !(capped && offset + shown >= SEARCH_CAP)
+        && offset + shown < window
+    {
+        (offset + shown, true)
     } else {
-        qb.push("SELECT ")
-            .push(SUMMARY_COLUMNS)
-            .push(" FROM public.job_catalog c WHERE ")
-            .push(VISIBLE);
-        push_filters(&mut qb, q, None);
-        qb.push(ordering.order_by("c"))
-            .push(" LIMIT ")
-            .push_bind(i64::from(q.page_size))
-            .push(" OFFSET ")
-            .push_bind(q.offset());
-        results = qb.build_query_as().fetch_all(pool).await?;
-    }
-    let (count, count_exact) = match total {
-        Some(n) if n < SEARCH_CAP => (n, true),
-        Some(n) => (estimate_jobs(pool, q).await?.max(n), false),
-        None => count_jobs(pool, q).await?,
+        let (n, exact) = count_jobs(pool, q).await?;
+        (n.max(offset + shown), exact)
     };
     Ok(JobPage {
         count,
@@ -662,8 +756,209 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
         results: results.into_iter().map(JobSummary::from).collect(),
         page: q.page,
         page_size: q.page_size,
-        window: if q.q.is_some() { SEARCH_CAP } else { MATCH_CAP },
+        window,
     })
+}
+
+/// `q` without its term query.
+fn without_q(q: &JobQuery) -> JobQuery {
+    JobQuery {
+        q: None,
+        ..q.clone()
+    }
+}
+
+/// How many of the newest visible jobs (with the query's equality filters) a page first walks:
+/// a term or location common enough to fill its page there is found fastest that way. Testing a
+/// term costs more per row than testing a location.
+const TERM_WALK: i64 = 1_000;
+const FILTER_WALK: i64 = 5_000;
+/// The largest set of "matches elsewhere" (the second relevance tier) sorted newest first: beyond,
+/// the tier lists the newest of that many of its matches.
+const REST_CAP: i64 = 1_000;
+
+/// Which matches a newest-first page lists: all of the query's, or one relevance tier of a term
+/// query (titles that match, or matches elsewhere only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    All,
+    Title,
+    Rest,
+}
+
+impl Tier {
+    /// How far the tier's page first walks, and how many matches its match set holds at most.
+    fn bounds(self) -> (i64, i64) {
+        match self {
+            Tier::All => (FILTER_WALK, SEARCH_CAP),
+            Tier::Title => (TERM_WALK, SEARCH_CAP),
+            Tier::Rest => (TERM_WALK, REST_CAP),
+        }
+    }
+}
+
+/// One page of a term query in relevance order: the title tier, then the rest. Also returns the
+/// number of matches when both tiers were counted along the way.
+async fn relevance_page(
+    pool: &PgPool,
+    q: &JobQuery,
+    size: i64,
+    offset: i64,
+    window: &mut i64,
+) -> sqlx::Result<(Vec<SummaryRow>, Option<i64>)> {
+    let (mut rows, titles) = newest_page(pool, q, Tier::Title, size, offset).await?;
+    let got = rows.len() as i64;
+    let titles = match titles {
+        // The title tier is complete and counted.
+        Some(n) if n < SEARCH_CAP => n,
+        // A common title term fills this page (the rest is on later pages), or more titles match
+        // than can be paged through (the window ends inside the title tier).
+        _ => return Ok((rows, None)),
+    };
+    if got == size {
+        // The page is all titles; count the rest if it is small, for an exact total.
+        let rest = match_count(pool, q, Tier::Rest, COUNT_CAP).await?;
+        return Ok((rows, (rest < COUNT_CAP).then_some(titles + rest)));
+    }
+    let (more, others) =
+        newest_page(pool, q, Tier::Rest, size - got, (offset - titles).max(0)).await?;
+    rows.extend(more);
+    match others {
+        Some(n) if n < REST_CAP => Ok((rows, Some(titles + n))),
+        // The second tier is capped: the pages end with it (the count is estimated).
+        _ => {
+            *window = (*window).min(titles + REST_CAP);
+            Ok((rows, None))
+        }
+    }
+}
+
+/// Pushes every filter of `q` and the tier's title test.
+fn push_match(qb: &mut QueryBuilder<'_, Postgres>, q: &JobQuery, tier: Tier) {
+    push_filters(qb, q, None);
+    if let (Some(text), Tier::Title | Tier::Rest) = (&q.q, tier) {
+        qb.push(if tier == Tier::Title {
+            " AND "
+        } else {
+            " AND NOT "
+        })
+        .push(format!("({TITLE_TSV} @@ websearch_to_tsquery('english', "))
+        .push_bind(text.clone())
+        .push("))");
+    }
+}
+
+/// The filters a newest-first btree walk answers by itself (equalities and the publication
+/// window); the others (terms, location, salary) are tested on the rows it yields.
+fn walkable(q: &JobQuery) -> JobQuery {
+    JobQuery {
+        q: None,
+        location: None,
+        salary_min: None,
+        ..q.clone()
+    }
+}
+
+/// One newest-first page of `q`'s matches (or a tier's). First a walk over the newest visible
+/// jobs passing the walkable filters ([`Tier::bounds`]); failing that, the matches taken from the
+/// bitmap indexes (GIN, trigram, btree), capped and counted (the count is returned).
+async fn newest_page(
+    pool: &PgPool,
+    q: &JobQuery,
+    tier: Tier,
+    size: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<SummaryRow>, Option<i64>)> {
+    let (walk, cap) = tier.bounds();
+    if offset + size <= walk {
+        let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("SELECT ");
+        qb.push(SUMMARY_COLUMNS)
+            .push(" FROM (SELECT * FROM public.job_catalog c WHERE ")
+            .push(VISIBLE);
+        push_filters(&mut qb, &walkable(q), None);
+        qb.push(Ordering::Newest.order_by("c"))
+            .push(" LIMIT ")
+            .push_bind(walk)
+            .push(") c WHERE true");
+        push_match(&mut qb, q, tier);
+        qb.push(Ordering::Newest.order_by("c"))
+            .push(" LIMIT ")
+            .push_bind(size)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let rows: Vec<SummaryRow> = qb
+            .build_query_as()
+            .persistent(false)
+            .fetch_all(pool)
+            .await?;
+        if rows.len() as i64 == size {
+            return Ok((rows, None));
+        }
+    }
+    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new(
+        "WITH m AS MATERIALIZED (SELECT c.job_id, c.published_at FROM public.job_catalog c WHERE ",
+    );
+    qb.push(VISIBLE);
+    push_match(&mut qb, q, tier);
+    qb.push(" LIMIT ")
+        .push_bind(cap)
+        .push("), p AS (SELECT * FROM m")
+        .push(Ordering::Newest.order_by("m"))
+        .push(" LIMIT ")
+        .push_bind(size)
+        .push(" OFFSET ")
+        .push_bind(offset)
+        .push(") SELECT ")
+        .push(SUMMARY_COLUMNS)
+        .push(", (SELECT count(*) FROM m) AS total FROM p JOIN public.job_catalog c ON c.job_id = p.job_id")
+        .push(Ordering::Newest.order_by("p"));
+    let mut tx = bitmaps_only(pool).await?;
+    let rows: Vec<CountedRow> = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let total = match rows.first() {
+        Some(r) => r.total,
+        None => match_count(pool, q, tier, cap).await?,
+    };
+    Ok((rows.into_iter().map(|r| r.row).collect(), Some(total)))
+}
+
+/// A transaction whose plans read matches through bitmap index scans only: a match set is then
+/// as cheap as it is small, whatever the planner expects of a term or city it has no statistics
+/// for (it would otherwise walk the newest-first index hoping to meet a match, through a million
+/// rows when there is none). Enough memory keeps the bitmaps exact, so that two large bitmaps
+/// whose intersection is empty read no rows at all.
+async fn bitmaps_only(pool: &PgPool) -> sqlx::Result<sqlx::Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "SELECT set_config('enable_indexscan', 'off', true),
+                set_config('enable_indexonlyscan', 'off', true),
+                set_config('enable_seqscan', 'off', true),
+                set_config('work_mem', '32MB', true)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(tx)
+}
+
+/// `q`'s matches (or a tier's), counted up to `cap` from the bitmap indexes.
+async fn match_count(pool: &PgPool, q: &JobQuery, tier: Tier, cap: i64) -> sqlx::Result<i64> {
+    let mut qb: QueryBuilder<'_, Postgres> =
+        QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM public.job_catalog c WHERE ");
+    qb.push(VISIBLE);
+    push_match(&mut qb, q, tier);
+    qb.push(" LIMIT ").push_bind(cap).push(") m");
+    let mut tx = bitmaps_only(pool).await?;
+    let n = qb
+        .build_query_scalar()
+        .persistent(false)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(n)
 }
 
 #[derive(sqlx::FromRow)]
@@ -677,30 +972,37 @@ struct CountedRow {
 pub async fn count_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<(i64, bool)> {
     if !q.has_filters() {
         let stats = stats(pool).await?;
-        if stats.total > MATCH_CAP {
+        if stats.total > COUNT_CAP {
             return Ok((stats.total, true));
+        }
+    } else {
+        // Ask the planner first: counting a large match set is what a request cannot afford.
+        let estimate = estimate_jobs(pool, q).await?;
+        if estimate > COUNT_CAP {
+            return Ok((estimate, false));
         }
     }
     let mut qb: QueryBuilder<'_, Postgres> =
         QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM public.job_catalog c WHERE ");
     qb.push(VISIBLE);
     push_filters(&mut qb, q, None);
-    // Unfiltered, the first rows all match, so an exact count up to the larger cap is cheap.
-    let cap = if q.has_filters() {
-        COUNT_CAP
-    } else {
-        MATCH_CAP
-    };
-    qb.push(" LIMIT ").push_bind(cap + 1).push(") s");
-    let capped: i64 = qb.build_query_scalar().fetch_one(pool).await?;
-    if capped <= cap {
+    qb.push(" LIMIT ")
+        .push_bind(EXACT_COUNT_CAP + 1)
+        .push(") s");
+    let capped: i64 = qb
+        .build_query_scalar()
+        .persistent(!q.has_filters())
+        .fetch_one(pool)
+        .await?;
+    if capped <= EXACT_COUNT_CAP {
         return Ok((capped, true));
     }
     if !q.has_filters() {
         // Only reached while the statistics still describe a smaller catalog.
         return Ok((refresh_stats(pool).await?.total, true));
     }
-    Ok((estimate_jobs(pool, q).await?.max(COUNT_CAP + 1), false))
+    // The planner underestimated; the capped count is a floor.
+    Ok((capped, false))
 }
 
 /// The planner's estimate of the jobs matching `q` (no rows are read).
@@ -709,7 +1011,11 @@ async fn estimate_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<i64> {
         QueryBuilder::new("EXPLAIN (FORMAT JSON) SELECT 1 FROM public.job_catalog c WHERE ");
     qb.push(VISIBLE);
     push_filters(&mut qb, q, None);
-    let plan: serde_json::Value = qb.build_query_scalar().fetch_one(pool).await?;
+    let plan: serde_json::Value = qb
+        .build_query_scalar()
+        .persistent(false)
+        .fetch_one(pool)
+        .await?;
     Ok(plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as i64)
 }
 
@@ -728,7 +1034,7 @@ pub async fn newest(pool: &PgPool, q: &JobQuery, limit: u32) -> sqlx::Result<Vec
             .push(" AND c.search @@ websearch_to_tsquery('english', ")
             .push_bind(text.clone())
             .push(") LIMIT ")
-            .push_bind(MATCH_CAP)
+            .push_bind(SEARCH_CAP)
             .push(") SELECT ")
             .push(SUMMARY_COLUMNS)
             .push(" FROM m JOIN public.job_catalog c ON c.job_id = m.job_id WHERE true");
@@ -825,6 +1131,37 @@ fn has_other_filters(q: &JobQuery, dim: Dim) -> bool {
 
 /// Facet counts for `q` (its paging and ordering are ignored).
 pub async fn facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
+    static SAMPLED: TtlCache<Facets> = TtlCache::new(cache::ttl);
+    let key = format!(
+        "{}?{}",
+        cache_scope(pool),
+        JobQuery {
+            ordering: None,
+            page: 1,
+            page_size: DEFAULT_PAGE_SIZE,
+            ..q.clone()
+        }
+        .to_query_string(None)
+    );
+    if let Some(f) = SAMPLED.get(&key) {
+        return Ok(f);
+    }
+    let out = count_facets(pool, q).await?;
+    if !out.exact {
+        SAMPLED.put(key, out.clone());
+    }
+    Ok(out)
+}
+
+/// Which database a cached aggregate belongs to (tests run many in one process).
+fn cache_scope(pool: &PgPool) -> String {
+    pool.connect_options()
+        .get_database()
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn count_facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
     // On a large catalog, a facet whose only filter is its own is the unfiltered facet:
     // take it from the precomputed statistics instead of counting.
     let stats = stats(pool).await?;
@@ -894,7 +1231,11 @@ pub async fn facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
         if inner.is_some() {
             qb.push(" UNION ALL (SELECT '_m'::text, ''::text, ''::text, count(*) FROM m)");
         }
-        let rows: Vec<FacetRow> = qb.build_query_as().fetch_all(pool).await?;
+        let rows: Vec<FacetRow> = qb
+            .build_query_as()
+            .persistent(false)
+            .fetch_all(pool)
+            .await?;
         for r in rows {
             by_dim.entry(r.dim).or_default().push(FacetValue {
                 value: r.value,
@@ -973,6 +1314,10 @@ struct StatsRow {
 /// The stored unfiltered statistics, recomputed when missing or older than
 /// [`STATS_MAX_AGE_SECS`].
 pub async fn stats(pool: &PgPool) -> sqlx::Result<CatalogStats> {
+    let key = cache_scope(pool);
+    if let Some(s) = STATS.get(&key) {
+        return Ok(s);
+    }
     let row: Option<StatsRow> = sqlx::query_as(
         "SELECT total, facets, sitemap_bounds, computed_at FROM public.catalog_stats
           WHERE id = 1 AND computed_at > now() - make_interval(secs => $1)",
@@ -980,14 +1325,30 @@ pub async fn stats(pool: &PgPool) -> sqlx::Result<CatalogStats> {
     .bind(STATS_MAX_AGE_SECS as f64)
     .fetch_optional(pool)
     .await?;
-    match row {
-        Some(r) => Ok(CatalogStats {
+    let stats = match row {
+        Some(r) => CatalogStats {
             total: r.total,
             facets: r.facets.0,
             sitemap_bounds: r.sitemap_bounds,
             computed_at: r.computed_at,
-        }),
-        None => refresh_stats(pool).await,
+        },
+        None => return refresh_stats(pool).await,
+    };
+    remember_stats(pool, &stats);
+    Ok(stats)
+}
+
+/// Statistics read or computed lately, per database.
+static STATS: TtlCache<CatalogStats> = TtlCache::new(cache::ttl);
+
+/// Keeps the statistics of a large catalog in process for a few seconds (a small one is counted
+/// live anyway, and must see every change at once).
+fn remember_stats(pool: &PgPool, stats: &CatalogStats) {
+    let key = cache_scope(pool);
+    if stats.total > FACET_CAP {
+        STATS.put(key, stats.clone());
+    } else {
+        STATS.remove(&key);
     }
 }
 
@@ -1057,12 +1418,14 @@ pub async fn refresh_stats(pool: &PgPool) -> sqlx::Result<CatalogStats> {
     .bind(&sitemap_bounds)
     .fetch_one(pool)
     .await?;
-    Ok(CatalogStats {
+    let stats = CatalogStats {
         total,
         facets,
         sitemap_bounds,
         computed_at,
-    })
+    };
+    remember_stats(pool, &stats);
+    Ok(stats)
 }
 
 /// The company of a job detail, with its public profile.
@@ -1361,8 +1724,10 @@ mod tests {
         }
         let errs = JobQuery::from_pairs(&pairs(&[("page_size", "101")])).unwrap_err();
         assert!(errs.get("page_size").is_some());
-        let errs = JobQuery::from_pairs(&pairs(&[("page", "1000")])).unwrap_err();
+        let errs = JobQuery::from_pairs(&pairs(&[("page", "5001")])).unwrap_err();
         assert!(errs.get("page").is_some(), "beyond the pageable window");
+        let errs = JobQuery::from_pairs(&pairs(&[("q", "x"), ("page", "251")])).unwrap_err();
+        assert!(errs.get("page").is_some(), "beyond a term query's window");
     }
 
     #[test]
