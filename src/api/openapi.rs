@@ -23,7 +23,7 @@ to 5 per minute by default); a limited request gets 429 with `Retry-After` in se
 **Search and counts at scale.** With `q`, `relevance` (the default) lists jobs whose title \
 matches every term first, then the other matches, newest first within each. `count` is exact when \
 the page is the last one, for the unfiltered list (precomputed, at most a few minutes old) and for \
-filtered queries the database expects to match at most 2,000 jobs; otherwise it is the query \
+filtered queries the database expects to match at most 1,000 jobs; otherwise it is the query \
 planner's estimate and `count_exact` is false. The first 100,000 results (5,000 with `q`) can be \
 paged through: `next` is null at the end of that window and a `page` beyond it is a 400. Facets \
 are exact up to 1,000 matching jobs and counted over a 1,000-job sample beyond (`exact: false`, \

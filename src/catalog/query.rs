@@ -40,7 +40,7 @@ pub const MATCH_CAP: i64 = 100_000;
 /// How far a term query can be paged, and the match set other orderings than relevance sort.
 pub const SEARCH_CAP: i64 = 5_000;
 /// Counts the planner expects to be larger than this are its estimate (`count_exact` false).
-pub const COUNT_CAP: i64 = 2_000;
+pub const COUNT_CAP: i64 = 1_000;
 /// The largest exact count a request makes (when the planner expected at most [`COUNT_CAP`]).
 pub const EXACT_COUNT_CAP: i64 = 5_000;
 /// Facets count exactly up to this many jobs per facet; beyond, over a sample of this size.
@@ -773,9 +773,14 @@ fn without_q(q: &JobQuery) -> JobQuery {
 /// term costs more per row than testing a location.
 const TERM_WALK: i64 = 1_000;
 const FILTER_WALK: i64 = 5_000;
+/// The longest second walk, sized from what the first one found.
+const MAX_WALK: i64 = 8_000;
 /// The largest set of "matches elsewhere" (the second relevance tier) sorted newest first: beyond,
 /// the tier lists the newest of that many of its matches.
 const REST_CAP: i64 = 1_000;
+/// When a page holds only title matches, the other matches are counted up to this many for an
+/// exact total; beyond, the total is the planner's estimate.
+const REST_COUNT_CAP: i64 = 500;
 
 /// Which matches a newest-first page lists: all of the query's, or one relevance tier of a term
 /// query (titles that match, or matches elsewhere only).
@@ -817,8 +822,8 @@ async fn relevance_page(
     };
     if got == size {
         // The page is all titles; count the rest if it is small, for an exact total.
-        let rest = match_count(pool, q, Tier::Rest, COUNT_CAP).await?;
-        return Ok((rows, (rest < COUNT_CAP).then_some(titles + rest)));
+        let rest = match_count(pool, q, Tier::Rest, REST_COUNT_CAP).await?;
+        return Ok((rows, (rest < REST_COUNT_CAP).then_some(titles + rest)));
     }
     let (more, others) =
         newest_page(pool, q, Tier::Rest, size - got, (offset - titles).max(0)).await?;
@@ -869,31 +874,20 @@ async fn newest_page(
     size: i64,
     offset: i64,
 ) -> sqlx::Result<(Vec<SummaryRow>, Option<i64>)> {
-    let (walk, cap) = tier.bounds();
-    if offset + size <= walk {
-        let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("SELECT ");
-        qb.push(SUMMARY_COLUMNS)
-            .push(" FROM (SELECT * FROM public.job_catalog c WHERE ")
-            .push(VISIBLE);
-        push_filters(&mut qb, &walkable(q), None);
-        qb.push(Ordering::Newest.order_by("c"))
-            .push(" LIMIT ")
-            .push_bind(walk)
-            .push(") c WHERE true");
-        push_match(&mut qb, q, tier);
-        qb.push(Ordering::Newest.order_by("c"))
-            .push(" LIMIT ")
-            .push_bind(size)
-            .push(" OFFSET ")
-            .push_bind(offset);
-        let rows: Vec<SummaryRow> = qb
-            .build_query_as()
-            .persistent(false)
-            .fetch_all(pool)
-            .await?;
-        if rows.len() as i64 == size {
+    let (mut walk, cap) = tier.bounds();
+    while offset + size <= walk {
+        let rows = walk_page(pool, q, tier, walk, size, offset).await?;
+        let found = rows.len() as i64;
+        if found == size {
             return Ok((rows, None));
         }
+        // A first page that found some matches tells how common they are: walk once more, as
+        // far as should fill the page, when that is still cheaper than the match set.
+        let needed = walk.saturating_mul(size) / found.max(1) * 5 / 4;
+        if offset > 0 || found == 0 || walk > tier.bounds().0 || needed > MAX_WALK {
+            break;
+        }
+        walk = needed;
     }
     let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new(
         "WITH m AS MATERIALIZED (SELECT c.job_id, c.published_at FROM public.job_catalog c WHERE ",
@@ -924,6 +918,34 @@ async fn newest_page(
         None => match_count(pool, q, tier, cap).await?,
     };
     Ok((rows.into_iter().map(|r| r.row).collect(), Some(total)))
+}
+
+/// The page of `q`'s matches (or a tier's) among the newest `walk` visible jobs that pass the
+/// walkable filters.
+async fn walk_page(
+    pool: &PgPool,
+    q: &JobQuery,
+    tier: Tier,
+    walk: i64,
+    size: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<SummaryRow>> {
+    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("SELECT ");
+    qb.push(SUMMARY_COLUMNS)
+        .push(" FROM (SELECT * FROM public.job_catalog c WHERE ")
+        .push(VISIBLE);
+    push_filters(&mut qb, &walkable(q), None);
+    qb.push(Ordering::Newest.order_by("c"))
+        .push(" LIMIT ")
+        .push_bind(walk)
+        .push(") c WHERE true");
+    push_match(&mut qb, q, tier);
+    qb.push(Ordering::Newest.order_by("c"))
+        .push(" LIMIT ")
+        .push_bind(size)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    qb.build_query_as().persistent(false).fetch_all(pool).await
 }
 
 /// A transaction whose plans read matches through bitmap index scans only: a match set is then
@@ -989,11 +1011,20 @@ pub async fn count_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<(i64, bool)
     qb.push(" LIMIT ")
         .push_bind(EXACT_COUNT_CAP + 1)
         .push(") s");
-    let capped: i64 = qb
-        .build_query_scalar()
-        .persistent(!q.has_filters())
-        .fetch_one(pool)
-        .await?;
+    let capped: i64 = if q.has_filters() {
+        // Few matches are expected: reading them through the bitmap indexes is as cheap as they
+        // are few, whatever the planner guesses.
+        let mut tx = bitmaps_only(pool).await?;
+        let n = qb
+            .build_query_scalar()
+            .persistent(false)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        n
+    } else {
+        qb.build_query_scalar().fetch_one(pool).await?
+    };
     if capped <= EXACT_COUNT_CAP {
         return Ok((capped, true));
     }

@@ -172,9 +172,9 @@ pub async fn import_file(pool: &PgPool, path: &Path, opts: &Options) -> anyhow::
 }
 
 /// Records a bulk write (`import`, `seed`) in `public.sync_runs`. Its commit is synchronous, so it
-/// also makes every earlier [`bulk_commit`] durable: call it before reporting success. After a
-/// large write it first refreshes the catalog's planner statistics, which the public queries'
-/// plans and count estimates rely on.
+/// also makes every earlier [`bulk_commit`] durable: call it before reporting success. It first
+/// merges the GIN pending lists and refreshes the catalog's planner statistics, which the public
+/// queries' plans and count estimates rely on (autovacuum would, but only later).
 pub async fn record_run(
     pool: &PgPool,
     task: &str,
@@ -183,7 +183,7 @@ pub async fn record_run(
     failures: Vec<serde_json::Value>,
     started: Instant,
 ) -> sqlx::Result<()> {
-    if counts.catalog_upserted + counts.catalog_deleted >= 10_000 {
+    if counts.catalog_upserted + counts.catalog_deleted > 0 {
         sqlx::query(
             "SELECT gin_clean_pending_list(i.indexrelid::regclass)
                FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
