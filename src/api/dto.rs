@@ -109,9 +109,9 @@ impl JobListItem {
 /// A page of jobs.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct JobList {
-    /// Number of matching jobs. Exact for the unfiltered list (precomputed, at most a few minutes
-    /// old) and for filtered queries with up to 2,000 matches (5,000 with `q`); beyond that an
-    /// estimate — see `count_exact`.
+    /// Number of matching jobs. Exact on the last page, for the unfiltered list (precomputed, at
+    /// most a few minutes old) and for filtered queries expected to match at most 1,000 jobs;
+    /// otherwise the database's estimate — see `count_exact`.
     pub count: i64,
     /// False when `count` is an estimate.
     pub count_exact: bool,
@@ -266,7 +266,7 @@ pub struct FacetsDto {
     pub company: Vec<FacetValueDto>,
     pub location: Vec<FacetValueDto>,
     pub category: Vec<FacetValueDto>,
-    /// False when a facet was counted over a sample of 2,000 matching jobs (broad filtered
+    /// False when a facet was counted over a sample of 1,000 matching jobs (broad filtered
     /// queries); the unfiltered counts are exact (precomputed, at most a few minutes old).
     pub exact: bool,
 }
@@ -429,7 +429,8 @@ pub struct ProblemDto {
 )]
 pub struct JobListParams {
     /// Full-text search over title, company, location and description (web-search syntax:
-    /// `"exact phrase"`, `or`, `-exclude`). Ranked within the first 5,000 matches.
+    /// `"exact phrase"`, `or`, `-exclude`). With `relevance` ordering (the default with `q`), jobs
+    /// whose title matches come first, then the other matches, newest first within each.
     /// At most 200 characters.
     q: Option<String>,
     /// Case-insensitive substring of the location.
@@ -454,7 +455,7 @@ pub struct JobListParams {
     /// (default when `q` is given).
     #[param(value_type = Option<String>, example = "-published_at")]
     ordering: Option<String>,
-    /// Page number from 1; only the first 10,000 results (5,000 with `q`) can be paged through.
+    /// Page number from 1; only the first 100,000 results (5,000 with `q`) can be paged through.
     #[param(minimum = 1)]
     page: Option<u32>,
     /// 1–100, default 20.

@@ -13,8 +13,9 @@ use crate::server::AppState;
 ///
 /// Each facet applies every other filter but not its own, so a filter menu can show what
 /// selecting another value would give. `company`, `location` and `category` list the top 20.
-/// Counts are exact up to 2,000 matching jobs and for a facet filtered only by itself
-/// (precomputed); broader filtered queries are counted over a 2,000-job sample (`exact: false`).
+/// Counts are exact up to 1,000 matching jobs and for a facet filtered only by itself
+/// (precomputed); broader filtered queries are counted over a 1,000-job sample (`exact: false`,
+/// reused for up to 30 seconds).
 #[utoipa::path(
     get, path = "/api/v1/careers/facets/", tag = "jobs", operation_id = "job_facets",
     params(JobListParams),

@@ -661,7 +661,7 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
             known_total = total.filter(|n| *n < SEARCH_CAP);
             rows
         }
-        Some(text) => {
+        Some(_) => {
             capped = true;
             // Other orderings of a term query sort a capped match set, taken from the GIN index
             // (MATERIALIZED keeps the planner from walking a btree hoping to meet rare matches),
@@ -670,22 +670,12 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
                 "WITH m AS MATERIALIZED (SELECT c.job_id, c.published_at, c.salary_min, \
                  c.salary_max FROM public.job_catalog c WHERE ",
             );
-            qb.push(VISIBLE)
-                .push(" AND c.search @@ websearch_to_tsquery('english', ")
-                .push_bind(text.clone())
-                .push(")");
-            push_filters(&mut qb, &without_q(q), None);
+            qb.push(VISIBLE);
+            push_filters(&mut qb, q, None);
             qb.push(" LIMIT ").push_bind(SEARCH_CAP);
             qb.push("), p AS (SELECT * FROM m")
-                .push(ordering.order_by("m"))
-                .push(" LIMIT ")
-                .push_bind(size)
-                .push(" OFFSET ")
-                .push_bind(offset)
-                .push(") SELECT ")
-                .push(SUMMARY_COLUMNS)
-                .push(" FROM p JOIN public.job_catalog c ON c.job_id = p.job_id")
-                .push(ordering.order_by("p"));
+                .push(ordering.order_by("m"));
+            push_page_rows(&mut qb, ordering, size, offset, "");
             qb.build_query_as()
                 .persistent(false)
                 .fetch_all(pool)
@@ -705,15 +695,8 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
             ));
             qb.push(VISIBLE);
             push_filters(&mut qb, q, None);
-            qb.push(ordering.order_by("c"))
-                .push(" LIMIT ")
-                .push_bind(size)
-                .push(" OFFSET ")
-                .push_bind(offset)
-                .push(") SELECT ")
-                .push(SUMMARY_COLUMNS)
-                .push(" FROM p JOIN public.job_catalog c ON c.job_id = p.job_id")
-                .push(ordering.order_by("p"));
+            qb.push(ordering.order_by("c"));
+            push_page_rows(&mut qb, ordering, size, offset, "");
             qb.build_query_as()
                 .persistent(!q.has_filters())
                 .fetch_all(pool)
@@ -758,6 +741,26 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
         page_size: q.page_size,
         window,
     })
+}
+
+/// Ends a statement whose CTE `p` is being written (its ordering already pushed): pages it, then
+/// selects the page's summary rows (and `extra` columns) joined back from the catalog.
+fn push_page_rows(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    ordering: Ordering,
+    size: i64,
+    offset: i64,
+    extra: &str,
+) {
+    qb.push(" LIMIT ")
+        .push_bind(size)
+        .push(" OFFSET ")
+        .push_bind(offset)
+        .push(") SELECT ")
+        .push(SUMMARY_COLUMNS)
+        .push(extra)
+        .push(" FROM p JOIN public.job_catalog c ON c.job_id = p.job_id")
+        .push(ordering.order_by("p"));
 }
 
 /// `q` without its term query.
@@ -874,7 +877,8 @@ async fn newest_page(
     size: i64,
     offset: i64,
 ) -> sqlx::Result<(Vec<SummaryRow>, Option<i64>)> {
-    let (mut walk, cap) = tier.bounds();
+    let (first_walk, cap) = tier.bounds();
+    let mut walk = first_walk;
     while offset + size <= walk {
         let rows = walk_page(pool, q, tier, walk, size, offset).await?;
         let found = rows.len() as i64;
@@ -884,7 +888,7 @@ async fn newest_page(
         // A first page that found some matches tells how common they are: walk once more, as
         // far as should fill the page, when that is still cheaper than the match set.
         let needed = walk.saturating_mul(size) / found.max(1) * 5 / 4;
-        if offset > 0 || found == 0 || walk > tier.bounds().0 || needed > MAX_WALK {
+        if offset > 0 || found == 0 || walk > first_walk || needed > MAX_WALK {
             break;
         }
         walk = needed;
@@ -897,15 +901,14 @@ async fn newest_page(
     qb.push(" LIMIT ")
         .push_bind(cap)
         .push("), p AS (SELECT * FROM m")
-        .push(Ordering::Newest.order_by("m"))
-        .push(" LIMIT ")
-        .push_bind(size)
-        .push(" OFFSET ")
-        .push_bind(offset)
-        .push(") SELECT ")
-        .push(SUMMARY_COLUMNS)
-        .push(", (SELECT count(*) FROM m) AS total FROM p JOIN public.job_catalog c ON c.job_id = p.job_id")
-        .push(Ordering::Newest.order_by("p"));
+        .push(Ordering::Newest.order_by("m"));
+    push_page_rows(
+        &mut qb,
+        Ordering::Newest,
+        size,
+        offset,
+        ", (SELECT count(*) FROM m) AS total",
+    );
     let mut tx = bitmaps_only(pool).await?;
     let rows: Vec<CountedRow> = qb
         .build_query_as()
@@ -1004,26 +1007,17 @@ pub async fn count_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<(i64, bool)
             return Ok((estimate, false));
         }
     }
-    let mut qb: QueryBuilder<'_, Postgres> =
-        QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM public.job_catalog c WHERE ");
-    qb.push(VISIBLE);
-    push_filters(&mut qb, q, None);
-    qb.push(" LIMIT ")
-        .push_bind(EXACT_COUNT_CAP + 1)
-        .push(") s");
     let capped: i64 = if q.has_filters() {
         // Few matches are expected: reading them through the bitmap indexes is as cheap as they
         // are few, whatever the planner guesses.
-        let mut tx = bitmaps_only(pool).await?;
-        let n = qb
-            .build_query_scalar()
-            .persistent(false)
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        n
+        match_count(pool, q, Tier::All, EXACT_COUNT_CAP + 1).await?
     } else {
-        qb.build_query_scalar().fetch_one(pool).await?
+        sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM (SELECT 1 FROM public.job_catalog c WHERE {VISIBLE} LIMIT $1) s"
+        ))
+        .bind(EXACT_COUNT_CAP + 1)
+        .fetch_one(pool)
+        .await?
     };
     if capped <= EXACT_COUNT_CAP {
         return Ok((capped, true));
@@ -1069,11 +1063,7 @@ pub async fn newest(pool: &PgPool, q: &JobQuery, limit: u32) -> sqlx::Result<Vec
             .push(") SELECT ")
             .push(SUMMARY_COLUMNS)
             .push(" FROM m JOIN public.job_catalog c ON c.job_id = m.job_id WHERE true");
-        let without_q = JobQuery {
-            q: None,
-            ..q.clone()
-        };
-        push_filters(&mut qb, &without_q, None);
+        push_filters(&mut qb, &without_q(&q), None);
     } else {
         qb.push("SELECT ")
             .push(SUMMARY_COLUMNS)

@@ -1,11 +1,14 @@
 //! The bulk write path shared by `jobs import` and `seed`: one tenant's postings upserted in a
 //! single set-based statement, then their catalog rows through [`sync::sync_postings`] — the same
-//! projection and version-guarded upsert/delete the one save path uses, batched.
+//! projection and version-guarded upsert/delete the one save path uses, batched — plus the
+//! settings of a bulk transaction and the record that ends a bulk run.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::catalog::sync;
@@ -227,4 +230,62 @@ impl Columns {
         self.published_at.push(published_at);
         self.expires_at.push(d.expires_at);
     }
+}
+
+/// Settings of a bulk-write transaction. It commits without waiting for its WAL to reach the
+/// disk: a crash loses at most the last fraction of a second of them, and [`record_run`]'s
+/// synchronous commit at the end of an import flushes them all before the import reports success.
+/// New catalog rows collect in the GIN indexes' pending lists longer, so that merging them into
+/// the indexes happens in fewer, larger steps; [`record_run`] merges what is left.
+pub async fn bulk_commit(conn: &mut PgConnection) -> sqlx::Result<()> {
+    sqlx::query(
+        "SELECT set_config('synchronous_commit', 'off', true),
+                set_config('gin_pending_list_limit', '32768', true)",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a bulk write (`import`, `seed`) in `public.sync_runs`. Its commit is synchronous, so it
+/// also makes every earlier [`bulk_commit`] durable: call it before reporting success. It first
+/// merges the GIN pending lists and refreshes the catalog's planner statistics, which the public
+/// queries' plans and count estimates rely on (autovacuum would, but only later).
+pub async fn record_run(
+    pool: &PgPool,
+    task: &str,
+    tenants: usize,
+    counts: &BatchCounts,
+    failures: Vec<serde_json::Value>,
+    started: Instant,
+) -> sqlx::Result<()> {
+    if counts.catalog_upserted + counts.catalog_deleted > 0 {
+        sqlx::query(
+            "SELECT gin_clean_pending_list(i.indexrelid::regclass)
+               FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+               JOIN pg_am a ON a.oid = c.relam
+              WHERE i.indrelid = 'public.job_catalog'::regclass AND a.amname = 'gin'",
+        )
+        .execute(pool)
+        .await?;
+        sqlx::query("ANALYZE public.job_catalog")
+            .execute(pool)
+            .await?;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    sqlx::query(
+        "INSERT INTO public.sync_runs
+            (task, trigger, started_at, finished_at, tenants, inserted, updated, deleted, failures)
+         VALUES ($1, 'cli', now() - make_interval(secs => $2), now(), $3, $4, $5, $6, $7)",
+    )
+    .bind(task)
+    .bind(secs)
+    .bind(i32::try_from(tenants).unwrap_or(i32::MAX))
+    .bind(i32::try_from(counts.inserted).unwrap_or(i32::MAX))
+    .bind(i32::try_from(counts.updated).unwrap_or(i32::MAX))
+    .bind(i32::try_from(counts.catalog_deleted).unwrap_or(i32::MAX))
+    .bind(serde_json::Value::Array(failures))
+    .execute(pool)
+    .await?;
+    Ok(())
 }
