@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{ConnectOptions, PgPool};
+use sqlx::{ConnectOptions, Connection, PgPool};
 
 use crate::config::Settings;
 use embedded::EmbeddedPostgres;
@@ -68,7 +68,22 @@ pub fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(10))
+        // A connection is checked (one round trip) before reuse only when it sat idle long
+        // enough to have been dropped by the server or the network; under load, connections
+        // go straight back to work (a check per request cost as much as the list query).
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > IDLE_CHECK_AFTER {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
 }
+
+/// How long a pooled connection may sit idle and still be reused unchecked.
+const IDLE_CHECK_AFTER: Duration = Duration::from_secs(1);
 
 /// Creates `name` in the cluster reached by `admin` unless it exists.
 pub async fn ensure_database(admin: &PgConnectOptions, name: &str) -> anyhow::Result<()> {
