@@ -357,3 +357,213 @@ fn term_queries_page_through_fewer_results_than_lists() {
         JobQuery::from_pairs(&[("q".into(), "x".into()), ("page".into(), deep)]).unwrap_err();
     assert!(errs.get("page").is_some());
 }
+
+#[tokio::test]
+async fn location_filters_match_every_location_containing_the_text_including_new_and_changed_ones()
+{
+    let db = TestDb::new().await;
+    let acme = tenant(&db.pool, "acme", "Acme Corp").await;
+    let at = async |title: &str, location: &str, remote_policy: RemotePolicy| {
+        posting(
+            &db.pool,
+            &acme,
+            PostingDraft {
+                location: location.into(),
+                remote_policy,
+                ..open_draft(title)
+            },
+        )
+        .await
+    };
+    let berlin = at("Backend Engineer", "Berlin, Germany", RemotePolicy::Hybrid).await;
+    let mitte = at("Cook", "berlin-Mitte", RemotePolicy::OnSite).await;
+    let remote = at("Writer", "Remote, Germany", RemotePolicy::Remote).await;
+
+    let found = async |params: &[(&str, &str)]| {
+        let page = query::search_jobs(&db.pool, &q(params)).await.unwrap();
+        let mut ids: Vec<_> = page.results.iter().map(|j| j.id).collect();
+        ids.sort();
+        assert_eq!(page.count, ids.len() as i64, "{params:?}");
+        ids
+    };
+    let sorted = |mut v: Vec<uuid::Uuid>| {
+        v.sort();
+        v
+    };
+    // A case-insensitive substring of several distinct locations.
+    assert_eq!(
+        found(&[("location", "BERL")]).await,
+        sorted(vec![berlin, mitte])
+    );
+    assert_eq!(
+        found(&[("location", "germany")]).await,
+        sorted(vec![berlin, remote])
+    );
+    assert_eq!(
+        found(&[("location", "berl"), ("remote_policy", "hybrid")]).await,
+        vec![berlin]
+    );
+    // The other filters narrow a location to nothing; a location no job names matches nothing.
+    assert_eq!(
+        found(&[
+            ("location", "remote"),
+            ("remote_policy", "hybrid"),
+            ("job_type", "full_time")
+        ])
+        .await,
+        Vec::<uuid::Uuid>::new()
+    );
+    assert_eq!(
+        found(&[("location", "nowhere")]).await,
+        Vec::<uuid::Uuid>::new()
+    );
+    assert_eq!(
+        query::count_jobs(&db.pool, &q(&[("location", "nowhere")]))
+            .await
+            .unwrap(),
+        (0, true)
+    );
+    let facets = query::facets(&db.pool, &q(&[("location", "mitte")]))
+        .await
+        .unwrap();
+    assert_eq!(facets.remote_policy.len(), 1);
+    assert_eq!(facets.remote_policy[0].value, "on_site");
+    assert_eq!(facets.location.len(), 3, "a facet ignores its own filter");
+
+    // A location first named by a new job, or by a changed catalog row, is found at once.
+    let zurich = at("Baker", "Zürich, Switzerland", RemotePolicy::OnSite).await;
+    assert_eq!(found(&[("location", "zürich")]).await, vec![zurich]);
+    sqlx::query("UPDATE public.job_catalog SET location = 'Porto, Portugal' WHERE job_id = $1")
+        .bind(remote)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(found(&[("location", "porto")]).await, vec![remote]);
+    assert_eq!(
+        found(&[("location", "remote")]).await,
+        Vec::<uuid::Uuid>::new()
+    );
+
+    // A text that names more locations than are resolved one by one still filters exactly.
+    let many = (0..=query::LOCATION_VALUES_CAP)
+        .map(|i| format!("Town {i:03}"))
+        .collect::<Vec<_>>();
+    sqlx::query("INSERT INTO public.catalog_locations SELECT unnest($1::text[])")
+        .bind(&many)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let town = at("Farmer", "Town 042", RemotePolicy::OnSite).await;
+    let wide = q(&[("location", "town")]);
+    let resolved = query::resolve_location(&db.pool, &wide).await.unwrap();
+    assert_eq!(resolved.location_in, None);
+    assert_eq!(found(&[("location", "town")]).await, vec![town]);
+    assert_eq!(
+        query::facets(&db.pool, &wide).await.unwrap().category[0].count,
+        1
+    );
+}
+
+/// The job ids matching `term`, in the relevance rule's order, straight from the catalog.
+async fn ranked_by_rule(pool: &sqlx::PgPool, term: &str) -> Vec<uuid::Uuid> {
+    sqlx::query_scalar(&format!(
+        "SELECT c.job_id FROM public.job_catalog c
+          WHERE {} AND c.search @@ websearch_to_tsquery('english', $1)
+          ORDER BY (to_tsvector('english', c.title) @@ websearch_to_tsquery('english', $1)) DESC,
+                   c.published_at DESC, c.job_id DESC",
+        query::VISIBLE
+    ))
+    .bind(term)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn relevance_pages_follow_the_ranking_rule_for_common_terms_and_rare_ones() {
+    let db = TestDb::new().await;
+    careers::seed::run(&db.pool, &careers::seed::Spec::new(4, 500, 3))
+        .await
+        .unwrap();
+    sqlx::query("ANALYZE public.job_catalog")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    // Words by the number of visible jobs they match, with the number matching in the title.
+    let words: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT s.word, s.ndoc::bigint,
+                (SELECT count(*) FROM public.job_catalog c WHERE {0}
+                    AND to_tsvector('english', c.title) @@ websearch_to_tsquery('english', s.word))
+           FROM ts_stat('SELECT c.search FROM public.job_catalog c WHERE {0}') s
+          WHERE s.word ~ '^[a-z]+$'
+          ORDER BY s.ndoc DESC, s.word",
+        query::VISIBLE.replace('\'', "''")
+    ))
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    // (Other matches beyond REST_CAP are not paged through; stay below it.)
+    let pick = |range: std::ops::RangeInclusive<i64>| {
+        words
+            .iter()
+            .find(|(_, n, titles)| {
+                range.contains(n) && *titles > 0 && *titles + 20 < *n && *n - *titles < 1_000
+            })
+            .unwrap_or_else(|| panic!("the seed has a word matching {range:?} jobs"))
+            .0
+            .clone()
+    };
+    // A word only jobs older than the newest thousand use (the seed publishes within 60 days).
+    let old = tenant(&db.pool, "oldco", "Old Co").await;
+    for (i, (title, description)) in [
+        ("Zyzzyva Keeper", "Care for insects."),
+        ("Gardener", "Some zyzzyva work."),
+        ("Zyzzyva Researcher", "Field work."),
+        ("Cook", "Lunch for the zyzzyva team."),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        posting(
+            &db.pool,
+            &old,
+            PostingDraft {
+                description: description.into(),
+                published_at: Some(Utc::now() - Duration::days(100 + i as i64)),
+                ..open_draft(title)
+            },
+        )
+        .await;
+    }
+    // Words the newest jobs use are paged tier by tier (newest-first walks, then the indexes),
+    // one they do not use from its whole match set: all list exactly the rule's order, page after
+    // page.
+    for term in [pick(500..=2_000), pick(20..=400), "zyzzyva".to_string()] {
+        let expected = ranked_by_rule(&db.pool, &term).await;
+        let mut listed = Vec::new();
+        let mut page = 1;
+        loop {
+            let size = if term == "zyzzyva" { "3" } else { "100" };
+            let p = query::search_jobs(
+                &db.pool,
+                &q(&[
+                    ("q", &term),
+                    ("page_size", size),
+                    ("page", &page.to_string()),
+                ]),
+            )
+            .await
+            .unwrap();
+            if p.count_exact {
+                assert_eq!(p.count, expected.len() as i64, "{term}");
+            }
+            listed.extend(p.results.iter().map(|j| j.id));
+            if !p.has_next() {
+                break;
+            }
+            page += 1;
+        }
+        assert_eq!(listed, expected, "{term}");
+    }
+    assert_eq!(ranked_by_rule(&db.pool, "zyzzyva").await.len(), 4);
+}

@@ -5,10 +5,12 @@
 //! expired); only active tenants' postings exist in the catalog. At a million rows no request
 //! scans the catalog:
 //! - newest-first, salary, company, category and (job_type, remote_policy) filters walk btree
-//!   indexes, `location` a trigram index (migrations 0020, 0021, 0041);
+//!   indexes; `location` is resolved to the few catalog locations it names, then an equality on a
+//!   btree keyed with the two low-cardinality filters (migrations 0020, 0021, 0041, 0043);
 //! - a term query (`q`) in relevance order lists the jobs whose title matches first, then the
-//!   other matches, newest first within each; each tier is one query the planner answers with a
-//!   newest-first walk (common terms) or the GIN indexes (rare terms). Other orderings sort a match
+//!   other matches, newest first within each. A term some of the newest jobs use is paged tier by
+//!   tier, each a newest-first walk (common terms) or the GIN indexes; a term none of them uses
+//!   is rare, and its page comes from its whole match set at once. Other orderings sort a match
 //!   set capped at [`SEARCH_CAP`] rows and join back only the page;
 //! - counts: a page that is not full ends the matches, so its count is exact for free; otherwise
 //!   unfiltered totals come from `public.catalog_stats` (recomputed by [`refresh_stats`], which
@@ -16,8 +18,8 @@
 //!   most [`COUNT_CAP`] matches and its estimate beyond, flagged by `count_exact = false`;
 //! - facets: a facet filtered only by itself comes from the statistics; others are counted
 //!   exactly up to [`FACET_CAP`] jobs, else over a sample of that size (`exact = false`); sampled
-//!   facets and the statistics are reused for a few seconds ([`super::cache`]); result rows never
-//!   are;
+//!   facets, estimates and the statistics are reused for a few seconds ([`super::cache`]);
+//!   result rows and exact counts never are;
 //! - pages are offset-based, limited to the first [`MATCH_CAP`] results ([`SEARCH_CAP`] with
 //!   `q`); deep pages pick the page's ids from an index before reading its rows.
 
@@ -142,6 +144,10 @@ pub struct JobQuery {
     pub ordering: Option<Ordering>,
     pub page: u32,
     pub page_size: u32,
+    /// `location` resolved to the catalog locations it matches, when they are at most
+    /// [`LOCATION_VALUES_CAP`]: set by the queries of this module ([`resolve_location`]), never
+    /// parsed.
+    pub location_in: Option<Vec<String>>,
 }
 
 impl Default for JobQuery {
@@ -158,6 +164,7 @@ impl Default for JobQuery {
             ordering: None,
             page: 1,
             page_size: DEFAULT_PAGE_SIZE,
+            location_in: None,
         }
     }
 }
@@ -427,6 +434,36 @@ fn like_escape(s: &str) -> String {
     out
 }
 
+/// The `ILIKE` pattern of a `location` filter.
+fn location_pattern(loc: &str) -> String {
+    format!("%{}%", like_escape(loc))
+}
+
+/// A location filter matching at most this many distinct locations is an equality on them.
+pub const LOCATION_VALUES_CAP: usize = 100;
+
+/// `q` with its `location` substring resolved to the catalog locations it matches
+/// (`public.catalog_locations`, migration 0043), when they are few: the filter is then an
+/// equality the location index answers (none matching: nothing matches). Beyond
+/// [`LOCATION_VALUES_CAP`] the catalog is filtered by the locations' subquery.
+pub async fn resolve_location(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobQuery> {
+    let mut q = q.clone();
+    if let (Some(loc), None) = (&q.location, &q.location_in) {
+        let values: Vec<String> = sqlx::query_scalar(
+            "SELECT location FROM public.catalog_locations WHERE location ILIKE $1 \
+             ORDER BY location LIMIT $2",
+        )
+        .bind(location_pattern(loc))
+        .bind(LOCATION_VALUES_CAP as i64 + 1)
+        .fetch_all(pool)
+        .await?;
+        if values.len() <= LOCATION_VALUES_CAP {
+            q.location_in = Some(values);
+        }
+    }
+    Ok(q)
+}
+
 /// Pushes ` AND …` for every filter of `q` except the facet dimension `skip` (visibility is
 /// pushed by the caller).
 fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &JobQuery, skip: Option<Dim>) {
@@ -438,8 +475,20 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &JobQuery, skip: Option<
     if let Some(loc) = &q.location
         && skip != Some(Dim::Location)
     {
-        qb.push(" AND c.location ILIKE ")
-            .push_bind(format!("%{}%", like_escape(loc)));
+        match &q.location_in {
+            Some(values) if values.is_empty() => {
+                qb.push(" AND false");
+            }
+            Some(values) => push_any(qb, "c.location", values.clone()),
+            None => {
+                qb.push(
+                    " AND c.location IN (SELECT l.location FROM public.catalog_locations l \
+                     WHERE l.location ILIKE ",
+                )
+                .push_bind(location_pattern(loc))
+                .push(")");
+            }
+        }
     }
     if !q.job_type.is_empty() && skip != Some(Dim::JobType) {
         let v: Vec<String> = q.job_type.iter().map(|t| t.as_str().to_string()).collect();
@@ -538,10 +587,10 @@ struct SummaryRow {
     snippet: String,
 }
 
+/// The columns of a result row (alias `c`); the snippet is stored in the row (migration 0044).
 const SUMMARY_COLUMNS: &str = "c.job_id, c.title, c.company_slug, c.company_name, c.location, \
     c.remote_policy, c.job_type, c.category, c.salary_min, c.salary_max, c.salary_currency, \
-    c.salary_period, c.published_at, c.expires_at, c.posting_updated_at, \
-    left(c.description_text, 300) AS snippet";
+    c.salary_period, c.published_at, c.expires_at, c.posting_updated_at, c.snippet";
 
 fn salary(
     min: Option<Decimal>,
@@ -637,6 +686,7 @@ const DEFERRED_JOIN_OFFSET: i64 = 200;
 /// indexed query (a newest-first walk for common terms, the GIN index for rare ones), so a page
 /// costs about the same whether a term matches ten jobs or a hundred thousand.
 pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
+    let q = &resolve_location(pool, q).await?;
     let ordering = q.effective_ordering();
     let size = i64::from(q.page_size);
     let offset = q.offset();
@@ -708,11 +758,19 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
                 .push(" FROM public.job_catalog c WHERE ")
                 .push(VISIBLE);
             push_filters(&mut qb, q, None);
-            qb.push(ordering.order_by("c"))
-                .push(" LIMIT ")
-                .push_bind(size)
-                .push(" OFFSET ")
-                .push_bind(offset);
+            qb.push(ordering.order_by("c"));
+            if q.has_filters() {
+                qb.push(" LIMIT ")
+                    .push_bind(size)
+                    .push(" OFFSET ")
+                    .push_bind(offset);
+            } else {
+                // The unfiltered first pages are the busiest statements: with their bounds
+                // written out they have no parameters, so each connection plans them once
+                // (a bound LIMIT is planned anew on every execution, which costs as much as
+                // running it).
+                qb.push(format!(" LIMIT {size} OFFSET {offset}"));
+            }
             qb.build_query_as()
                 .persistent(!q.has_filters())
                 .fetch_all(pool)
@@ -775,9 +833,10 @@ fn without_q(q: &JobQuery) -> JobQuery {
 /// a term or location common enough to fill its page there is found fastest that way. Testing a
 /// term costs more per row than testing a location.
 const TERM_WALK: i64 = 1_000;
-const FILTER_WALK: i64 = 5_000;
-/// The longest second walk, sized from what the first one found.
-const MAX_WALK: i64 = 8_000;
+const FILTER_WALK: i64 = 2_000;
+/// The longest second walk, sized from what the first one found: about 7 ms of testing a term,
+/// less than reading a 5,000-row match set (8–10 ms at a million jobs).
+const MAX_WALK: i64 = 16_000;
 /// The largest set of "matches elsewhere" (the second relevance tier) sorted newest first: beyond,
 /// the tier lists the newest of that many of its matches.
 const REST_CAP: i64 = 1_000;
@@ -814,6 +873,12 @@ async fn relevance_page(
     offset: i64,
     window: &mut i64,
 ) -> sqlx::Result<(Vec<SummaryRow>, Option<i64>)> {
+    if offset + size <= SEARCH_CAP
+        && !matches_among_newest(pool, q).await?
+        && let Some(found) = complete_relevance_page(pool, q, size, offset).await?
+    {
+        return Ok(found);
+    }
     let (mut rows, titles) = newest_page(pool, q, Tier::Title, size, offset).await?;
     let got = rows.len() as i64;
     let titles = match titles {
@@ -839,6 +904,82 @@ async fn relevance_page(
             Ok((rows, None))
         }
     }
+}
+
+/// Whether any of the newest [`TERM_WALK`] visible jobs (passing the walkable filters) matches
+/// `q`'s term and filters. Testing the stored search vector costs about a microsecond a job and
+/// stops at the first match, so a common term answers at once; a term that none of them matches
+/// is rare (or matches nothing), and its page is taken from the GIN indexes instead of walking
+/// each relevance tier in turn ([`complete_relevance_page`]). The planner cannot tell: a term
+/// absent from its statistics is estimated at thousands of matches.
+async fn matches_among_newest(pool: &PgPool, q: &JobQuery) -> sqlx::Result<bool> {
+    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new(
+        "SELECT EXISTS (SELECT 1 FROM (SELECT * FROM public.job_catalog c WHERE ",
+    );
+    qb.push(VISIBLE);
+    push_filters(&mut qb, &walkable(q), None);
+    qb.push(Ordering::Newest.order_by("c"))
+        .push(" LIMIT ")
+        .push_bind(TERM_WALK)
+        .push(") c WHERE true");
+    push_filters(&mut qb, q, None);
+    qb.push(")");
+    qb.build_query_scalar()
+        .persistent(false)
+        .fetch_one(pool)
+        .await
+}
+
+/// One page of a term query in relevance order from its whole match set, and the number of
+/// matches; `None` when they are more than [`SEARCH_CAP`] (the term is common after all among
+/// older jobs, and the tiers must be paged one by one).
+async fn complete_relevance_page(
+    pool: &PgPool,
+    q: &JobQuery,
+    size: i64,
+    offset: i64,
+) -> sqlx::Result<Option<(Vec<SummaryRow>, Option<i64>)>> {
+    let Some(text) = &q.q else {
+        return Ok(None);
+    };
+    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new(format!(
+        "WITH m AS MATERIALIZED (SELECT c.job_id, c.published_at, \
+         ({TITLE_TSV} @@ websearch_to_tsquery('english', "
+    ));
+    qb.push_bind(text.clone())
+        .push(")) AS rank FROM public.job_catalog c WHERE ")
+        .push(VISIBLE);
+    push_filters(&mut qb, q, None);
+    qb.push(" LIMIT ")
+        .push_bind(SEARCH_CAP)
+        .push("), p AS (SELECT * FROM m")
+        .push(Ordering::Relevance.order_by("m"));
+    push_page_rows(
+        &mut qb,
+        Ordering::Relevance,
+        size,
+        offset,
+        ", (SELECT count(*) FROM m) AS total",
+    );
+    let mut tx = bitmaps_only(pool).await?;
+    let rows: Vec<CountedRow> = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let total = match rows.first() {
+        Some(r) => r.total,
+        None if offset == 0 => 0,
+        None => match_count(pool, q, Tier::All, SEARCH_CAP).await?,
+    };
+    if total >= SEARCH_CAP {
+        return Ok(None);
+    }
+    Ok(Some((
+        rows.into_iter().map(|r| r.row).collect(),
+        Some(total),
+    )))
 }
 
 /// Pushes every filter of `q` and the tier's title test.
@@ -885,9 +1026,10 @@ async fn newest_page(
         if found == size {
             return Ok((rows, None));
         }
-        // A first page that found some matches tells how common they are: walk once more, as
-        // far as should fill the page, when that is still cheaper than the match set.
-        let needed = walk.saturating_mul(size) / found.max(1) * 5 / 4;
+        // A first page that found some matches tells how common they are: walk once more, twice
+        // as far as should fill the page (so that it rarely falls short), when that is still
+        // cheaper than the match set.
+        let needed = walk.saturating_mul(size) / found.max(1) * 2;
         if offset > 0 || found == 0 || walk > first_walk || needed > MAX_WALK {
             break;
         }
@@ -995,6 +1137,7 @@ struct CountedRow {
 
 /// The number of jobs matching `q` and whether it is exact (see the module docs).
 pub async fn count_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<(i64, bool)> {
+    let q = &resolve_location(pool, q).await?;
     if !q.has_filters() {
         let stats = stats(pool).await?;
         if stats.total > COUNT_CAP {
@@ -1002,7 +1145,14 @@ pub async fn count_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<(i64, bool)
         }
     } else {
         // Ask the planner first: counting a large match set is what a request cannot afford.
-        let estimate = estimate_jobs(pool, q).await?;
+        // An estimate is reused for a few seconds (it is flagged as one); an exact count never.
+        static ESTIMATES: TtlCache<i64> = TtlCache::new(cache::ttl);
+        let estimate = ESTIMATES
+            .get_or_fill(aggregate_key(pool, q), || async {
+                let n = estimate_jobs(pool, q).await?;
+                Ok::<_, sqlx::Error>((n, n > COUNT_CAP))
+            })
+            .await?;
         if estimate > COUNT_CAP {
             return Ok((estimate, false));
         }
@@ -1046,6 +1196,7 @@ async fn estimate_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<i64> {
 
 /// The newest `limit` jobs matching `q` (RSS feed), ignoring its paging and ordering.
 pub async fn newest(pool: &PgPool, q: &JobQuery, limit: u32) -> sqlx::Result<Vec<JobSummary>> {
+    let q = &resolve_location(pool, q).await?;
     let q = JobQuery {
         ordering: Some(Ordering::Newest),
         page: 1,
@@ -1153,7 +1304,18 @@ fn has_other_filters(q: &JobQuery, dim: Dim) -> bool {
 /// Facet counts for `q` (its paging and ordering are ignored).
 pub async fn facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
     static SAMPLED: TtlCache<Facets> = TtlCache::new(cache::ttl);
-    let key = format!(
+    SAMPLED
+        .get_or_fill(aggregate_key(pool, q), || async {
+            let out = count_facets(pool, q).await?;
+            let sampled = !out.exact;
+            Ok((out, sampled))
+        })
+        .await
+}
+
+/// The cache key of an aggregate of `q`'s matches: its database and filters.
+fn aggregate_key(pool: &PgPool, q: &JobQuery) -> String {
+    format!(
         "{}?{}",
         cache_scope(pool),
         JobQuery {
@@ -1163,15 +1325,7 @@ pub async fn facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
             ..q.clone()
         }
         .to_query_string(None)
-    );
-    if let Some(f) = SAMPLED.get(&key) {
-        return Ok(f);
-    }
-    let out = count_facets(pool, q).await?;
-    if !out.exact {
-        SAMPLED.put(key, out.clone());
-    }
-    Ok(out)
+    )
 }
 
 /// Which database a cached aggregate belongs to (tests run many in one process).
@@ -1183,6 +1337,7 @@ fn cache_scope(pool: &PgPool) -> String {
 }
 
 async fn count_facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
+    let q = &resolve_location(pool, q).await?;
     // On a large catalog, a facet whose only filter is its own is the unfiltered facet:
     // take it from the precomputed statistics instead of counting.
     let stats = stats(pool).await?;
