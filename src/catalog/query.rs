@@ -1033,6 +1033,11 @@ async fn newest_page(
         if offset > 0 || found == 0 || walk > first_walk || needed > MAX_WALK {
             break;
         }
+        // Beyond a tenth of the catalog, a walk is planned as a scan and a sort of all of it
+        // (32 ms for 2,000 of 8,000 jobs): a small catalog's matches are cheaper.
+        if needed.saturating_mul(10) > stats(pool).await?.total {
+            break;
+        }
         walk = needed;
     }
     let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new(
