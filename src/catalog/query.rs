@@ -1629,7 +1629,6 @@ pub struct JobDetail {
     pub company_profile: CompanyBrief,
     /// Sanitized on write.
     pub description_html: String,
-    pub description_text: String,
     pub application_form: ApplicationForm,
     pub consent_text: String,
     pub consent_version: i32,
@@ -1642,7 +1641,6 @@ struct DetailRow {
     summary: SummaryRow,
     tenant_id: Uuid,
     description_html: String,
-    description_text: String,
     application_form: sqlx::types::Json<ApplicationForm>,
     logo_url: Option<String>,
     website: Option<String>,
@@ -1654,8 +1652,7 @@ struct DetailRow {
 /// The public job `id`, or `None` when it is not (or no longer, or not yet) public.
 pub async fn get_job(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<JobDetail>> {
     let row: Option<DetailRow> = sqlx::query_as(&format!(
-        "SELECT {SUMMARY_COLUMNS}, c.tenant_id, c.description_html, c.description_text,
-                c.application_form, p.logo_url, p.website, p.brand_color, p.consent_text,
+        "SELECT {SUMMARY_COLUMNS}, c.tenant_id, c.description_html, c.application_form, p.logo_url, p.website, p.brand_color, p.consent_text,
                 p.consent_version
            FROM public.job_catalog c
            LEFT JOIN public.company_profiles p ON p.tenant_id = c.tenant_id
@@ -1676,7 +1673,6 @@ pub async fn get_job(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<JobDetail>>
             summary,
             tenant_id: r.tenant_id,
             description_html: r.description_html,
-            description_text: r.description_text,
             application_form: r.application_form.0,
             consent_text: r
                 .consent_text

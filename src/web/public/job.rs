@@ -67,7 +67,8 @@ fn meta_description(job: &JobDetail) -> String {
     if let Some(sal) = salary_line(s.salary.as_ref()) {
         parts.push(sal);
     }
-    format!("{}. {}", parts.join(" · "), job.description_text)
+    // The snippet (the description's first 300 characters) covers the 155 the page shows.
+    format!("{}. {}", parts.join(" · "), s.snippet)
 }
 
 /// schema.org `employmentType` for a job type.
