@@ -117,15 +117,20 @@ def count_applications(db):
 def pgbench_floor(db, duration, conns, ids):
     """Requests/s of the list and detail SQL alone, at the same concurrency."""
     results = {}
-    list_sql = ("SELECT job_id, title, company_slug, company_name, location, remote_policy, job_type, category, "
-                "salary_min, salary_max, salary_currency, salary_period, published_at, expires_at "
-                "FROM public.job_catalog WHERE published_at <= now() AND (expires_at IS NULL OR expires_at > now()) "
-                "ORDER BY published_at DESC, job_id DESC LIMIT 20;\n")
+    # The statements the app runs for these two requests (src/catalog/query.rs), with the
+    # visible job id drawn at random like the app's detail scenario.
+    summary = ("c.job_id, c.title, c.company_slug, c.company_name, c.location, c.remote_policy, c.job_type, "
+               "c.category, c.salary_min, c.salary_max, c.salary_currency, c.salary_period, c.published_at, "
+               "c.expires_at, c.posting_updated_at, c.snippet")
+    visible = "c.published_at <= now() AND (c.expires_at IS NULL OR c.expires_at > now())"
+    list_sql = (f"SELECT {summary} FROM public.job_catalog c WHERE {visible} "
+                "ORDER BY c.published_at DESC, c.job_id DESC LIMIT 20 OFFSET 0;\n")
     detail_sql = ("\\set i random(1, {n})\n"
-                  "SELECT c.job_id, c.title, c.description_html, c.application_form, p.consent_text "
-                  "FROM public.job_catalog c JOIN public.company_profiles p ON p.tenant_id = c.tenant_id "
+                  f"SELECT {summary}, c.tenant_id, c.description_html, c.application_form, p.logo_url, "
+                  "p.website, p.brand_color, p.consent_text, p.consent_version "
+                  "FROM public.job_catalog c LEFT JOIN public.company_profiles p ON p.tenant_id = c.tenant_id "
                   "WHERE c.job_id = (SELECT job_id FROM _bench_ids WHERE n = :i) "
-                  "AND c.published_at <= now() AND (c.expires_at IS NULL OR c.expires_at > now());\n")
+                  f"AND {visible};\n")
     psql(db, "DROP TABLE IF EXISTS _bench_ids; CREATE TABLE _bench_ids (n int PRIMARY KEY, job_id uuid);")
     values = ",".join(f"({n + 1},'{i}')" for n, i in enumerate(ids))
     with tempfile.NamedTemporaryFile("w", delete=False, suffix=".sql") as f:
@@ -194,7 +199,8 @@ def main():
     for name, med, errs, peak, note in table:
         print(f"| {name} | {med['rps']:.0f} | {med['p50_ms']:.2f} | {med['p99_ms']:.2f} | {errs} | {peak} | {note} |")
     if args.pgbench:
-        ids = psql(db, "SELECT job_id FROM public.job_catalog TABLESAMPLE SYSTEM (2) LIMIT 5000")
+        ids = psql(db, "SELECT job_id FROM public.job_catalog TABLESAMPLE SYSTEM (2) "
+                       "WHERE published_at <= now() AND (expires_at IS NULL OR expires_at > now()) LIMIT 5000")
         floor = pgbench_floor(db, args.duration, args.connections, ids)
         print("\n| database floor (pgbench, same SQL) | tps |")
         print("|---|---:|")
