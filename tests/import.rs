@@ -284,19 +284,22 @@ async fn imported_rows_follow_the_same_catalog_rules_as_the_save_path() {
     assert_eq!(r.totals.unchanged, 3);
 }
 
-#[tokio::test]
-async fn a_job_id_published_by_another_company_is_refused_with_its_line() {
-    let db = TestDb::new().await;
-    tenancy::create(&db.pool, "acme", "Acme", &[])
-        .await
-        .unwrap();
-    tenancy::create(&db.pool, "globex", "Globex", &[])
-        .await
-        .unwrap();
+/// Tenant `acme` with one imported, published job whose id is `A1`.
+async fn acme_publishing_a1(pool: &sqlx::PgPool) {
+    tenancy::create(pool, "acme", "Acme", &[]).await.unwrap();
     let first = csv_file(&[&format!(
         "acme,,{A1},Backend Engineer,x,Berlin,remote,full_time,Engineering,,,,,,,,,open"
     )]);
-    import::import_file(&db.pool, &first.0, &ImportOptions::default())
+    import::import_file(pool, &first.0, &ImportOptions::default())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_job_id_published_by_another_company_is_refused_with_its_line() {
+    let db = TestDb::new().await;
+    acme_publishing_a1(&db.pool).await;
+    tenancy::create(&db.pool, "globex", "Globex", &[])
         .await
         .unwrap();
     let second = csv_file(&[
@@ -322,15 +325,7 @@ async fn a_job_id_published_by_another_company_is_refused_with_its_line() {
 #[tokio::test]
 async fn a_created_tenant_whose_rows_are_refused_is_not_left_behind_and_runs_are_recorded() {
     let db = TestDb::new().await;
-    tenancy::create(&db.pool, "acme", "Acme", &[])
-        .await
-        .unwrap();
-    let first = csv_file(&[&format!(
-        "acme,,{A1},Backend Engineer,x,Berlin,remote,full_time,Engineering,,,,,,,,,open"
-    )]);
-    import::import_file(&db.pool, &first.0, &ImportOptions::default())
-        .await
-        .unwrap();
+    acme_publishing_a1(&db.pool).await;
     // A new company whose second row reuses acme's job id: nothing of it may remain.
     let second = csv_file(&[
         "newco,New Co,,Fine,x,Paris,remote,full_time,Design,,,,,,,,,open",

@@ -913,15 +913,8 @@ async fn relevance_page(
 /// each relevance tier in turn ([`complete_relevance_page`]). The planner cannot tell: a term
 /// absent from its statistics is estimated at thousands of matches.
 async fn matches_among_newest(pool: &PgPool, q: &JobQuery) -> sqlx::Result<bool> {
-    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new(
-        "SELECT EXISTS (SELECT 1 FROM (SELECT * FROM public.job_catalog c WHERE ",
-    );
-    qb.push(VISIBLE);
-    push_filters(&mut qb, &walkable(q), None);
-    qb.push(Ordering::Newest.order_by("c"))
-        .push(" LIMIT ")
-        .push_bind(TERM_WALK)
-        .push(") c WHERE true");
+    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("SELECT EXISTS (SELECT 1 FROM ");
+    push_newest_walk(&mut qb, q, TERM_WALK);
     push_filters(&mut qb, q, None);
     qb.push(")");
     qb.build_query_scalar()
@@ -950,13 +943,31 @@ async fn complete_relevance_page(
         .push(")) AS rank FROM public.job_catalog c WHERE ")
         .push(VISIBLE);
     push_filters(&mut qb, q, None);
-    qb.push(" LIMIT ")
-        .push_bind(SEARCH_CAP)
-        .push("), p AS (SELECT * FROM m")
-        .push(Ordering::Relevance.order_by("m"));
+    qb.push(" LIMIT ").push_bind(SEARCH_CAP);
+    let (rows, total) = match_set_page(pool, qb, Ordering::Relevance, size, offset).await?;
+    let total = match total {
+        Some(n) => n,
+        None if offset == 0 => 0,
+        None => match_count(pool, q, Tier::All, SEARCH_CAP).await?,
+    };
+    Ok((total < SEARCH_CAP).then_some((rows, Some(total))))
+}
+
+/// Ends a statement whose materialized match set `m` (job ids, publication instants and the
+/// ordering's other keys) is being written, and runs it with bitmap scans only: the page of `m`
+/// in `ordering`, and the size of `m` (`None` when the page is empty).
+async fn match_set_page(
+    pool: &PgPool,
+    mut qb: QueryBuilder<'_, Postgres>,
+    ordering: Ordering,
+    size: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<SummaryRow>, Option<i64>)> {
+    qb.push("), p AS (SELECT * FROM m")
+        .push(ordering.order_by("m"));
     push_page_rows(
         &mut qb,
-        Ordering::Relevance,
+        ordering,
         size,
         offset,
         ", (SELECT count(*) FROM m) AS total",
@@ -968,18 +979,8 @@ async fn complete_relevance_page(
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;
-    let total = match rows.first() {
-        Some(r) => r.total,
-        None if offset == 0 => 0,
-        None => match_count(pool, q, Tier::All, SEARCH_CAP).await?,
-    };
-    if total >= SEARCH_CAP {
-        return Ok(None);
-    }
-    Ok(Some((
-        rows.into_iter().map(|r| r.row).collect(),
-        Some(total),
-    )))
+    let total = rows.first().map(|r| r.total);
+    Ok((rows.into_iter().map(|r| r.row).collect(), total))
 }
 
 /// Pushes every filter of `q` and the tier's title test.
@@ -1045,29 +1046,13 @@ async fn newest_page(
     );
     qb.push(VISIBLE);
     push_match(&mut qb, q, tier);
-    qb.push(" LIMIT ")
-        .push_bind(cap)
-        .push("), p AS (SELECT * FROM m")
-        .push(Ordering::Newest.order_by("m"));
-    push_page_rows(
-        &mut qb,
-        Ordering::Newest,
-        size,
-        offset,
-        ", (SELECT count(*) FROM m) AS total",
-    );
-    let mut tx = bitmaps_only(pool).await?;
-    let rows: Vec<CountedRow> = qb
-        .build_query_as()
-        .persistent(false)
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    let total = match rows.first() {
-        Some(r) => r.total,
+    qb.push(" LIMIT ").push_bind(cap);
+    let (rows, total) = match_set_page(pool, qb, Ordering::Newest, size, offset).await?;
+    let total = match total {
+        Some(n) => n,
         None => match_count(pool, q, tier, cap).await?,
     };
-    Ok((rows.into_iter().map(|r| r.row).collect(), Some(total)))
+    Ok((rows, Some(total)))
 }
 
 /// The page of `q`'s matches (or a tier's) among the newest `walk` visible jobs that pass the
@@ -1081,14 +1066,8 @@ async fn walk_page(
     offset: i64,
 ) -> sqlx::Result<Vec<SummaryRow>> {
     let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("SELECT ");
-    qb.push(SUMMARY_COLUMNS)
-        .push(" FROM (SELECT * FROM public.job_catalog c WHERE ")
-        .push(VISIBLE);
-    push_filters(&mut qb, &walkable(q), None);
-    qb.push(Ordering::Newest.order_by("c"))
-        .push(" LIMIT ")
-        .push_bind(walk)
-        .push(") c WHERE true");
+    qb.push(SUMMARY_COLUMNS).push(" FROM ");
+    push_newest_walk(&mut qb, q, walk);
     push_match(&mut qb, q, tier);
     qb.push(Ordering::Newest.order_by("c"))
         .push(" LIMIT ")
@@ -1096,6 +1075,18 @@ async fn walk_page(
         .push(" OFFSET ")
         .push_bind(offset);
     qb.build_query_as().persistent(false).fetch_all(pool).await
+}
+
+/// Pushes the newest `walk` visible jobs that pass `q`'s walkable filters, as the relation `c`,
+/// followed by ` WHERE true` for the caller's tests on its rows.
+fn push_newest_walk(qb: &mut QueryBuilder<'_, Postgres>, q: &JobQuery, walk: i64) {
+    qb.push("(SELECT * FROM public.job_catalog c WHERE ")
+        .push(VISIBLE);
+    push_filters(qb, &walkable(q), None);
+    qb.push(Ordering::Newest.order_by("c"))
+        .push(" LIMIT ")
+        .push_bind(walk)
+        .push(") c WHERE true");
 }
 
 /// A transaction whose plans read matches through bitmap index scans only: a match set is then
