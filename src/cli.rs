@@ -324,32 +324,24 @@ async fn user_cmd(db: &Database, cmd: UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads a password from standard input (first line). On a terminal it prompts without echo.
+/// Reads a password from standard input (first line). On a terminal it prompts without echo
+/// (rpassword turns echo off and restores it, also when the read is interrupted).
 fn read_password() -> anyhow::Result<String> {
     let stdin = std::io::stdin();
-    let tty = stdin.is_terminal();
-    if tty {
-        eprint!(
+    let password = if stdin.is_terminal() {
+        rpassword::prompt_password(format!(
             "Password (at least {} characters): ",
             auth::MIN_PASSWORD_LEN
-        );
-        let _ = std::io::stderr().flush();
-        let _ = std::process::Command::new("stty")
-            .arg("-echo")
-            .stdin(std::process::Stdio::inherit())
-            .status();
-    }
-    let mut line = String::new();
-    let read = stdin.lock().read_line(&mut line);
-    if tty {
-        let _ = std::process::Command::new("stty")
-            .arg("echo")
-            .stdin(std::process::Stdio::inherit())
-            .status();
-        eprintln!();
-    }
-    read.context("cannot read the password from standard input")?;
-    let password = line.trim_end_matches(['\r', '\n']).to_string();
+        ))
+        .context("cannot read the password from the terminal")?
+    } else {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
     if password.is_empty() {
         bail!(
             "no password given: pipe it on standard input, e.g. `echo 'a long secret' | careers user create acme hr@acme.com`"

@@ -1,7 +1,7 @@
 //! `serve --demo`: a few demo tenants with jobs and one HR user each, when the database is empty.
 
 use rand::SeedableRng;
-use rand::distributions::{Alphanumeric, DistString};
+use rand::distr::{Alphanumeric, SampleString};
 use rand::rngs::StdRng;
 use sqlx::PgPool;
 
@@ -155,7 +155,7 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<Option<Vec<Login>>> {
         import::write_tenant(pool, c.slug, None, &drafts).await?;
 
         let email = format!("hr@{}.example", c.slug);
-        let password = Alphanumeric.sample_string(&mut rand::rngs::OsRng, 16);
+        let password = Alphanumeric.sample_string(&mut rand::rng(), 16);
         auth::create_user(pool, c.slug, &email, &password).await?;
         logins.push(Login {
             company: c.name,

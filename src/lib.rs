@@ -23,6 +23,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod http_cache;
 pub mod import;
 pub mod logging;
 pub mod mail;

@@ -7,7 +7,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 
 use super::extract::client_ip;
 use super::rate_limit::Class;
@@ -83,8 +82,7 @@ async fn with_etag(res: Response, if_none_match: Option<HeaderValue>) -> Respons
     let Ok(bytes) = axum::body::to_bytes(body, ETAG_BODY_LIMIT).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "response too large").into_response();
     };
-    let digest = Sha256::digest(&bytes);
-    let etag = format!("\"{}\"", hex::encode(&digest[..16]));
+    let etag = crate::http_cache::strong_etag(&bytes);
     parts.headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(CACHE_CONTROL),
@@ -92,15 +90,7 @@ async fn with_etag(res: Response, if_none_match: Option<HeaderValue>) -> Respons
     if let Ok(v) = HeaderValue::from_str(&etag) {
         parts.headers.insert(header::ETAG, v);
     }
-    let matches = if_none_match
-        .as_ref()
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .map(|t| t.trim().trim_start_matches("W/"))
-                .any(|t| t == etag || t == "*")
-        });
-    if matches {
+    if crate::http_cache::if_none_match(if_none_match.as_ref(), &etag) {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_LENGTH);
         parts.headers.remove(header::CONTENT_TYPE);

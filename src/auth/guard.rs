@@ -53,7 +53,12 @@ impl IntoResponse for Rejection {
                 wants_json: true, ..
             } => AppError::Unauthorized.into_response(),
             Rejection::Anonymous { next, .. } => {
-                let location = format!("/admin/login?next={}", urlencoding::encode(&next));
+                let location = format!(
+                    "/admin/login?{}",
+                    url::form_urlencoded::Serializer::new(String::new())
+                        .append_pair("next", &next)
+                        .finish()
+                );
                 let mut res = StatusCode::SEE_OTHER.into_response();
                 if let Ok(v) = HeaderValue::from_str(&location) {
                     res.headers_mut().insert(header::LOCATION, v);

@@ -12,7 +12,8 @@ use uuid::Uuid;
 pub const COOKIE_NAME: &str = "careers_admin";
 
 /// Idle time after which a session ends (a working day).
-pub const INACTIVITY: time::Duration = time::Duration::hours(8);
+pub const INACTIVITY: tower_sessions::cookie::time::Duration =
+    tower_sessions::cookie::time::Duration::hours(8);
 
 const AUTH_KEY: &str = "auth";
 pub(crate) const CSRF_KEY: &str = "csrf";

@@ -400,11 +400,9 @@ impl JobQuery {
 
     /// `to_pairs` as a percent-encoded query string (without `?`).
     pub fn to_query_string(&self, page: Option<u32>) -> String {
-        self.to_pairs(page)
-            .iter()
-            .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
-            .collect::<Vec<_>>()
-            .join("&")
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(self.to_pairs(page))
+            .finish()
     }
 
     fn offset(&self) -> i64 {

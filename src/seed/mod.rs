@@ -74,11 +74,11 @@ fn tenant_rng(seed: u64, index: usize) -> StdRng {
 /// Generates tenant `index` of `spec`. Pure and deterministic.
 pub fn tenant(spec: &Spec, index: usize) -> SeedTenant {
     let mut rng = tenant_rng(spec.seed, index);
-    let a = data::NAME_A[rng.gen_range(0..data::NAME_A.len())];
-    let b = data::NAME_B[rng.gen_range(0..data::NAME_B.len())];
+    let a = data::NAME_A[rng.random_range(0..data::NAME_A.len())];
+    let b = data::NAME_B[rng.random_range(0..data::NAME_B.len())];
     let name = format!("{a} {b}");
     let slug = format!("{}-{}-{}", a.to_lowercase(), b.to_lowercase(), index + 1);
-    let home = &CITIES[rng.gen_range(0..CITIES.len())];
+    let home = &CITIES[rng.random_range(0..CITIES.len())];
     let postings = (0..spec.jobs_per_tenant)
         .map(|_| posting(&mut rng, spec.anchor, &name, home))
         .collect();
@@ -96,13 +96,13 @@ pub fn posting(
     company: &str,
     home: &City,
 ) -> PostingDraft {
-    let cat = &CATEGORIES[rng.gen_range(0..CATEGORIES.len())];
-    let (level, level_pay) = data::LEVELS[rng.gen_range(0..data::LEVELS.len())];
-    let role = cat.roles[rng.gen_range(0..cat.roles.len())];
-    let city = if rng.gen_bool(0.7) {
+    let cat = &CATEGORIES[rng.random_range(0..CATEGORIES.len())];
+    let (level, level_pay) = data::LEVELS[rng.random_range(0..data::LEVELS.len())];
+    let role = cat.roles[rng.random_range(0..cat.roles.len())];
+    let city = if rng.random_bool(0.7) {
         home
     } else {
-        &CITIES[rng.gen_range(0..CITIES.len())]
+        &CITIES[rng.random_range(0..CITIES.len())]
     };
     let remote_policy = pick(
         rng,
@@ -146,11 +146,11 @@ pub fn posting(
         _ => format!("{}, {}", city.city, city.country),
     };
 
-    let annual = city.median * cat.pay * level_pay * rng.gen_range(0.9..1.1);
+    let annual = city.median * cat.pay * level_pay * rng.random_range(0.9..1.1);
     let (period, per) = match job_type {
         JobType::PartTime | JobType::Temporary => (SalaryPeriod::Hour, 1.0 / 1_900.0),
         JobType::Internship => (SalaryPeriod::Month, 0.45 / 12.0),
-        JobType::Contract if rng.gen_bool(0.6) => (SalaryPeriod::Day, 1.4 / 220.0),
+        JobType::Contract if rng.random_bool(0.6) => (SalaryPeriod::Day, 1.4 / 220.0),
         _ => (SalaryPeriod::Year, 1.0),
     };
     let mid = annual * per;
@@ -163,15 +163,15 @@ pub fn posting(
     };
     let round = |v: f64| Decimal::from((v / step).round() as i64 * step as i64);
     let (min, max) = (round(mid * 0.88), round(mid * 1.12));
-    let has_salary = rng.gen_bool(0.9);
+    let has_salary = rng.random_bool(0.9);
 
-    let published_at = anchor - Span::seconds(rng.gen_range(3_600..60 * 86_400));
-    let expires_at = if rng.gen_bool(0.3) {
+    let published_at = anchor - Span::seconds(rng.random_range(3_600..60 * 86_400));
+    let expires_at = if rng.random_bool(0.3) {
         // Mostly ahead; a few already passed (hidden at query time, closed by the sweep).
-        Some(if rng.gen_bool(0.15) {
-            anchor - Span::seconds(rng.gen_range(60..10 * 86_400))
+        Some(if rng.random_bool(0.15) {
+            anchor - Span::seconds(rng.random_range(60..10 * 86_400))
         } else {
-            anchor + Span::seconds(rng.gen_range(3 * 86_400..45 * 86_400))
+            anchor + Span::seconds(rng.random_range(3 * 86_400..45 * 86_400))
         })
     } else {
         None
@@ -190,12 +190,12 @@ pub fn posting(
         salary_max: has_salary.then_some(max.max(min)),
         salary_currency: has_salary.then(|| city.currency.to_string()),
         salary_period: period,
-        show_salary: rng.gen_bool(0.8),
+        show_salary: rng.random_bool(0.8),
         status,
         published_on_career_page: true,
-        internal_only: rng.gen_bool(0.05),
-        require_resume: rng.gen_bool(0.6),
-        require_cover_letter: rng.gen_bool(0.15),
+        internal_only: rng.random_bool(0.05),
+        require_resume: rng.random_bool(0.6),
+        require_cover_letter: rng.random_bool(0.15),
         questions: Vec::new(),
         published_at: (status != PostingStatus::Draft).then_some(published_at),
         expires_at,
@@ -204,7 +204,7 @@ pub fn posting(
 
 fn pick<T: Copy>(rng: &mut StdRng, weighted: &[(T, u32)]) -> T {
     let total: u32 = weighted.iter().map(|w| w.1).sum();
-    let mut n = rng.gen_range(0..total);
+    let mut n = rng.random_range(0..total);
     for (v, w) in weighted {
         if n < *w {
             return *v;
@@ -392,7 +392,7 @@ pub async fn set_career_page(
 
 /// A random v4 id from `rng` (deterministic under a seeded RNG).
 pub fn uuid_from(rng: &mut StdRng) -> Uuid {
-    uuid::Builder::from_random_bytes(rng.r#gen()).into_uuid()
+    uuid::Builder::from_random_bytes(rng.random()).into_uuid()
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub struct Asset {
     pub body: &'static [u8],
     /// First 16 hex digits of the SHA-256 of `body`.
     pub hash: String,
+    pub etag: String,
 }
 
 impl Asset {
@@ -31,6 +32,7 @@ impl Asset {
             content_type,
             body,
             hash: hex::encode(&digest[..8]),
+            etag: crate::http_cache::strong_etag(body),
         }
     }
 
@@ -94,7 +96,6 @@ async fn serve(
     Query(version): Query<Version>,
     headers: HeaderMap,
 ) -> Response {
-    let etag = format!("\"{}\"", asset.hash);
     // A fingerprinted URL never changes content; an unversioned one (e.g. embed.js pasted into a
     // partner's page) must pick up new builds within the hour.
     let cache = if version.v.as_deref() == Some(asset.hash.as_str()) {
@@ -102,25 +103,22 @@ async fn serve(
     } else {
         "public, max-age=3600"
     };
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut res = if matches {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(asset.content_type),
-            )],
-            asset.body,
-        )
-            .into_response()
-    };
+    let mut res =
+        if crate::http_cache::if_none_match(headers.get(header::IF_NONE_MATCH), &asset.etag) {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            (
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(asset.content_type),
+                )],
+                asset.body,
+            )
+                .into_response()
+        };
     let h = res.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    if let Ok(v) = HeaderValue::from_str(&etag) {
+    if let Ok(v) = HeaderValue::from_str(&asset.etag) {
         h.insert(header::ETAG, v);
     }
     if asset.path == EMBED_JS.path {

@@ -200,6 +200,21 @@ fn safe_content_type(stored: &str) -> HeaderValue {
     }
 }
 
+/// What RFC 5987 `ext-value`s percent-encode: everything but its `attr-char`s.
+const RFC5987_ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
 /// `attachment` with an ASCII fallback name and the exact name in RFC 5987 form.
 pub fn content_disposition(filename: &str) -> String {
     let ascii: String = filename
@@ -219,7 +234,7 @@ pub fn content_disposition(filename: &str) -> String {
     };
     format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        urlencoding::encode(filename)
+        percent_encoding::utf8_percent_encode(filename, RFC5987_ESCAPED)
     )
 }
 

@@ -103,12 +103,9 @@ impl ListQuery {
             ("sort", &q.sort),
             ("page", &q.page),
         ];
-        let qs = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let qs = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
+            .finish();
         format!("/admin/applications?{qs}")
     }
 }
@@ -174,7 +171,12 @@ fn view(
                 let href = format!("/admin/applications/{}", r.id);
                 // One candidate per email: the badge lists all of this person's applications.
                 let more = (r.candidate_applications > 1).then(|| {
-                    let all = format!("/admin/applications?q={}", urlencoding::encode(&r.email));
+                    let all = format!(
+                        "/admin/applications?{}",
+                        url::form_urlencoded::Serializer::new(String::new())
+                            .append_pair("q", &r.email)
+                            .finish()
+                    );
                     let label = count_of(r.candidate_applications, "application");
                     view! { <a class="badge" href=all>{label}</a> }
                 });
