@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::catalog::reconcile;
 use crate::config::Settings;
 use crate::db::{Database, migrate};
-use crate::server::{self, AppState};
+use crate::server;
+use crate::state::AppState;
 use crate::{auth, import, scheduler, seed, tenancy};
 
 #[derive(Debug, Parser)]

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 
@@ -29,6 +30,34 @@ pub struct Settings {
     pub api_reads_per_minute: u32,
     /// Applications per minute per client IP (`CAREERS_API_APPLIES_PER_MINUTE`, 0 = unlimited).
     pub api_applies_per_minute: u32,
+    /// Connections in the pool (`CAREERS_DB_POOL_SIZE`).
+    pub db_pool_size: u32,
+    /// How long sampled aggregates are reused in process (`CAREERS_AGGREGATE_CACHE_SECS`; zero =
+    /// never).
+    pub aggregate_cache: Duration,
+    /// Who this process is in scheduler claims and logs: host, pid and a random suffix.
+    pub instance: String,
+}
+
+impl LogFormat {
+    fn parse(value: Option<&str>) -> anyhow::Result<Self> {
+        match value {
+            None | Some("text") => Ok(LogFormat::Text),
+            Some("json") => Ok(LogFormat::Json),
+            Some(other) => bail!("CAREERS_LOG_FORMAT={other:?} must be `text` or `json`"),
+        }
+    }
+
+    /// The format from `CAREERS_LOG_FORMAT`: logging starts before the other settings are read,
+    /// so that their errors are logged too.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::parse(
+            std::env::var("CAREERS_LOG_FORMAT")
+                .ok()
+                .as_deref()
+                .filter(|v| !v.trim().is_empty()),
+        )
+    }
 }
 
 impl Settings {
@@ -70,26 +99,38 @@ impl Settings {
             Some(v) => Some(v),
             None => Some("0 */10 * * * *".to_string()),
         };
-        let log_format = match get("CAREERS_LOG_FORMAT").as_deref() {
-            None | Some("text") => LogFormat::Text,
-            Some("json") => LogFormat::Json,
-            Some(other) => bail!("CAREERS_LOG_FORMAT={other:?} must be `text` or `json`"),
-        };
-        let per_minute = |key: &str, default: u32| -> anyhow::Result<u32> {
+        let log_format = LogFormat::parse(get("CAREERS_LOG_FORMAT").as_deref())?;
+        let number = |key: &str, default: u32, what: &str| -> anyhow::Result<u32> {
             match get(key) {
                 None => Ok(default),
-                Some(v) => v.trim().parse().with_context(|| {
-                    format!(
-                        "{key}={v:?} must be a whole number of requests per minute (0 = unlimited)"
-                    )
-                }),
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("{key}={v:?} must be a whole number of {what}")),
             }
         };
-        let api_reads_per_minute = per_minute("CAREERS_API_READS_PER_MINUTE", 600)?;
-        let api_applies_per_minute = per_minute("CAREERS_API_APPLIES_PER_MINUTE", 5)?;
+        let per_minute = "requests per minute (0 = unlimited)";
+        let api_reads_per_minute = number("CAREERS_API_READS_PER_MINUTE", 600, per_minute)?;
+        let api_applies_per_minute = number("CAREERS_API_APPLIES_PER_MINUTE", 5, per_minute)?;
+        let db_pool_size = number("CAREERS_DB_POOL_SIZE", 16, "connections")?;
+        if db_pool_size == 0 {
+            bail!("CAREERS_DB_POOL_SIZE=0: the pool needs at least one connection");
+        }
+        let aggregate_cache = Duration::from_secs(
+            number("CAREERS_AGGREGATE_CACHE_SECS", 30, "seconds (0 = never)")?.into(),
+        );
+        let instance = format!(
+            "{}:{}:{}",
+            get("HOSTNAME").unwrap_or_else(|| "host".into()),
+            std::process::id(),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
         Ok(Settings {
             api_reads_per_minute,
             api_applies_per_minute,
+            db_pool_size,
+            aggregate_cache,
+            instance,
             database_url: get("DATABASE_URL"),
             data_dir,
             addr,
@@ -127,6 +168,8 @@ mod tests {
         assert_eq!(s.reconcile_cron.as_deref(), Some("0 */10 * * * *"));
         assert!(s.database_url.is_none());
         assert_eq!(s.log_format, LogFormat::Text);
+        assert_eq!(s.db_pool_size, 16);
+        assert_eq!(s.aggregate_cache, Duration::from_secs(30));
     }
 
     #[test]
@@ -149,5 +192,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("CAREERS_PUBLIC_URL"), "{err}");
+        for key in ["CAREERS_DB_POOL_SIZE", "CAREERS_AGGREGATE_CACHE_SECS"] {
+            let err = settings(&[(key, "many")]).unwrap_err().to_string();
+            assert!(err.contains(key), "{err}");
+        }
+        let err = settings(&[("CAREERS_DB_POOL_SIZE", "0")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("at least one"), "{err}");
     }
 }

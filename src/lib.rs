@@ -1,7 +1,8 @@
 //! careers — a multi-tenant public careers platform.
 //!
 //! A guided tour, outside in:
-//! - [`cli`]: the `careers` command line; [`server`]: the HTTP server and its route table.
+//! - [`cli`]: the `careers` command line; [`server`]: the HTTP server and its route table;
+//!   [`state`]: the application state handlers share.
 //! - [`web`]: server-rendered pages (Leptos SSR, no hydration).
 //! - [`tenancy`]: tenants, their schemas (`t_<hex>`) and `TenantTx`, the tenant-scoped transaction.
 //! - [`postings`]: job postings and their one save path; [`catalog`]: the public job catalog.
@@ -11,7 +12,8 @@
 //! - [`company`]: the career page and the admin dashboard's tenant overview.
 //! - [`scheduler`]: the in-process cron scheduler (reconcile, expiry sweep, …), one file per task.
 //! - [`import`]: `careers jobs import` (CSV); [`seed`]: deterministic synthetic data; [`demo`].
-//! - [`db`]: pool, embedded PostgreSQL, migrations; [`config`]: settings; [`error`]: `AppError`.
+//! - [`db`]: pool, embedded PostgreSQL, migrations; [`config`]: settings; [`error`]: `AppError`;
+//!   [`metrics`]: the Prometheus registry; [`http_cache`]: ETags.
 
 pub mod api;
 pub mod applications;
@@ -27,10 +29,12 @@ pub mod http_cache;
 pub mod import;
 pub mod logging;
 pub mod mail;
+pub mod metrics;
 pub mod postings;
 pub mod scheduler;
 pub mod seed;
 pub mod server;
+pub mod state;
 pub mod tenancy;
 pub mod text_enum;
 pub mod web;

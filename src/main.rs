@@ -5,9 +5,12 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = careers::cli::Cli::parse();
-    if let Err(e) = careers::logging::init() {
-        eprintln!("error: {e:#}");
-        return std::process::ExitCode::from(2);
+    match careers::config::LogFormat::from_env() {
+        Ok(format) => careers::logging::init(format),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return std::process::ExitCode::from(2);
+        }
     }
     match careers::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -7,7 +7,7 @@ use crate::api::dto::{FacetsDto, JobListParams, ProblemDto};
 use crate::api::extract::JobParams;
 use crate::catalog::query;
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// Facet counts for the same filters as `jobs/`.
 ///
@@ -32,6 +32,6 @@ pub async fn facets(
     State(state): State<AppState>,
     JobParams(q): JobParams,
 ) -> Result<Json<FacetsDto>, AppError> {
-    let f = query::facets(&state.pool, &q).await?;
+    let f = query::facets(&state.pool, &state.aggregates, &q).await?;
     Ok(Json(f.into()))
 }

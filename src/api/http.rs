@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use super::extract::client_ip;
 use super::rate_limit::Class;
 use crate::error::{AppError, Problem};
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// `Cache-Control` of successful GETs.
 pub const CACHE_CONTROL: &str = "public, max-age=30";

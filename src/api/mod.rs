@@ -23,7 +23,7 @@ use axum::routing::{any, get, post};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// Every path the API serves (the OpenAPI document must list each; a test checks both ways).
 pub const PATHS: &[&str] = &[

@@ -8,7 +8,7 @@ use crate::api::dto::{CompanyDto, CompanyParam, Links, ProblemDto};
 use crate::api::extract::query_pairs;
 use crate::catalog::query;
 use crate::error::{AppError, invalid, not_found};
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// A company's career page: the same object as `companies/{slug}/`. On a company's own domain
 /// `company` may be omitted.

@@ -10,7 +10,7 @@ use tower_sessions::Session;
 
 use super::session::{self, CSRF_KEY};
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// Name of the hidden form field that carries the token.
 pub const FIELD: &str = "_csrf";

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::login::load_user;
 use super::session::{self, SessionAuth};
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::tenancy::{self, Tenant, TenantTx};
 
 /// A signed-in HR user and their tenant.

@@ -1,177 +1,184 @@
-//! A small in-process cache for the catalog's *aggregates* at scale: the unfiltered statistics,
-//! facet counts that were sampled (`exact: false`) and the planner's estimates of large match
-//! counts (`count_exact: false`). Result rows and exact counts are never cached, so
-//! visibility (publication and expiry instants) stays exact per request; an aggregate that is
-//! already an estimate may be up to [`ttl`] old, which the API's `Cache-Control: max-age=30`
-//! allows for the whole response anyway.
+//! The in-process cache of the catalog's *aggregates* at scale: the unfiltered statistics, facet
+//! counts that were sampled (`exact: false`) and the planner's estimates of large match counts
+//! (`count_exact: false`). Result rows and exact counts are never cached, so visibility
+//! (publication and expiry instants) stays exact per request; an aggregate that is already an
+//! estimate may be up to the time to live old (`CAREERS_AGGREGATE_CACHE_SECS`, read in
+//! [`crate::config`]), which the API's `Cache-Control: max-age=30` allows for the whole response.
 //!
-//! `CAREERS_AGGREGATE_CACHE_SECS` sets the time to live (default 30; 0 turns the cache off, which
-//! the benchmark uses to measure the uncached cost).
+//! One [`Aggregates`] lives in the application state (so each database, e.g. each test's, has its
+//! own); the caches are moka's, which also make one request compute a missing value while the
+//! others asking for it meanwhile wait for that value (thirty-two identical facet samples on two
+//! cores took 400 ms each when every request computed its own).
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Entries kept per cache; beyond, expired entries are dropped, then everything.
-const MAX_ENTRIES: usize = 10_000;
+use moka::future::Cache;
 
-/// How long an aggregate may be reused.
-pub fn ttl() -> Duration {
-    static TTL: LazyLock<Duration> = LazyLock::new(|| {
-        let secs = std::env::var("CAREERS_AGGREGATE_CACHE_SECS")
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .unwrap_or(30);
-        Duration::from_secs(secs)
-    });
-    *TTL
+use super::query::{CatalogStats, Facets};
+
+/// Entries kept per cache.
+const MAX_ENTRIES: u64 = 10_000;
+
+/// A computed value and whether it may be reused.
+#[derive(Clone)]
+struct Kept<V> {
+    value: V,
+    keep: bool,
 }
 
-/// A map from key to value that forgets values older than its time to live.
-pub struct TtlCache<V> {
-    entries: Mutex<BTreeMap<String, (Instant, V)>>,
-    ttl: fn() -> Duration,
-    /// Per key being computed, a lock its computation holds ([`TtlCache::get_or_fill`]).
-    filling: Mutex<BTreeMap<String, Arc<tokio::sync::Mutex<()>>>>,
+/// Entries live for the time to live when their computation said to keep them, else not at all
+/// (requests already waiting for that computation still get its value).
+struct KeepOrDrop(Duration);
+
+impl<K, V> moka::Expiry<K, Kept<V>> for KeepOrDrop {
+    fn expire_after_create(&self, _: &K, v: &Kept<V>, _: Instant) -> Option<Duration> {
+        Some(if v.keep { self.0 } else { Duration::ZERO })
+    }
 }
 
-impl<V: Clone> TtlCache<V> {
-    pub const fn new(ttl: fn() -> Duration) -> Self {
-        TtlCache {
-            entries: Mutex::new(BTreeMap::new()),
-            ttl,
-            filling: Mutex::new(BTreeMap::new()),
-        }
+/// One cache of values computed per key, single-flight; `None` when caching is off.
+pub struct Aggregate<V: Clone + Send + Sync + 'static>(Option<Cache<String, Kept<V>>>);
+
+impl<V: Clone + Send + Sync + 'static> Aggregate<V> {
+    fn new(ttl: Duration) -> Self {
+        Aggregate((!ttl.is_zero()).then(|| {
+            Cache::builder()
+                .max_capacity(MAX_ENTRIES)
+                .expire_after(KeepOrDrop(ttl))
+                .build()
+        }))
     }
 
-    /// The value under `key`, else `fill`'s, kept when `fill` says so. A key is computed by one
-    /// request at a time: others missing it meanwhile wait for that value instead of all
-    /// computing it at once (thirty-two identical facet samples on two cores took 400 ms each).
-    pub async fn get_or_fill<E, F, Fut>(&self, key: String, fill: F) -> Result<V, E>
+    /// The value under `key`, else `fill`'s (`(value, keep)`), kept for the time to live when
+    /// `keep` is true. A key is computed by one request at a time; the others wait for it.
+    pub async fn get_or_fill<F>(&self, key: String, fill: F) -> sqlx::Result<V>
     where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<(V, bool), E>>,
+        F: Future<Output = sqlx::Result<(V, bool)>>,
     {
-        if let Some(v) = self.get(&key) {
-            return Ok(v);
-        }
-        if (self.ttl)().is_zero() {
-            return fill().await.map(|(v, _)| v);
-        }
-        let lock = {
-            let mut filling = self.filling.lock().unwrap_or_else(|e| e.into_inner());
-            Arc::clone(filling.entry(key.clone()).or_default())
+        let Some(cache) = &self.0 else {
+            return fill.await.map(|(v, _)| v);
         };
-        let _computing = lock.lock().await;
-        if let Some(v) = self.get(&key) {
-            return Ok(v);
+        let init = async { fill.await.map(|(value, keep)| Kept { value, keep }) };
+        cache
+            .try_get_with(key, init)
+            .await
+            .map(|k| k.value)
+            .map_err(|e| Arc::try_unwrap(e).unwrap_or_else(|shared| same_kind(&shared)))
+    }
+}
+
+/// An error of the same kind as a shared one (waiters share the first computation's error), so
+/// that "the database is unavailable" stays a 503 for every one of them.
+fn same_kind(e: &sqlx::Error) -> sqlx::Error {
+    match e {
+        sqlx::Error::PoolTimedOut => sqlx::Error::PoolTimedOut,
+        sqlx::Error::PoolClosed => sqlx::Error::PoolClosed,
+        sqlx::Error::RowNotFound => sqlx::Error::RowNotFound,
+        sqlx::Error::WorkerCrashed => sqlx::Error::WorkerCrashed,
+        sqlx::Error::Io(io) => sqlx::Error::Io(std::io::Error::new(io.kind(), io.to_string())),
+        other => sqlx::Error::Protocol(other.to_string()),
+    }
+}
+
+/// The catalog's aggregate caches, one set per application state.
+pub struct Aggregates {
+    /// Planner estimates of large match counts, by filter set.
+    pub estimates: Aggregate<i64>,
+    /// Sampled facet counts, by filter set.
+    pub facets: Aggregate<Facets>,
+    /// The unfiltered statistics of a large catalog (a small one is counted live, and must see
+    /// every change at once).
+    stats: Option<Cache<(), CatalogStats>>,
+}
+
+impl Aggregates {
+    /// Caches whose entries live `ttl` (zero turns caching off).
+    pub fn new(ttl: Duration) -> Self {
+        Aggregates {
+            estimates: Aggregate::new(ttl),
+            facets: Aggregate::new(ttl),
+            stats: (!ttl.is_zero()).then(|| Cache::builder().time_to_live(ttl).build()),
         }
-        let result = fill().await;
-        if let Ok((v, true)) = &result {
-            self.put(key.clone(), v.clone());
-        }
-        self.filling
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&key);
-        result.map(|(v, _)| v)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, (Instant, V)>> {
-        // A panic while holding the lock cannot leave the map inconsistent.
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    /// The statistics remembered lately, if any.
+    pub async fn stats(&self) -> Option<CatalogStats> {
+        self.stats.as_ref()?.get(&()).await
     }
 
-    /// The value stored under `key` if it is younger than the time to live.
-    pub fn get(&self, key: &str) -> Option<V> {
-        let ttl = (self.ttl)();
-        if ttl.is_zero() {
-            return None;
-        }
-        let map = self.lock();
-        map.get(key)
-            .filter(|(at, _)| at.elapsed() < ttl)
-            .map(|(_, v)| v.clone())
-    }
-
-    pub fn put(&self, key: String, value: V) {
-        let ttl = (self.ttl)();
-        if ttl.is_zero() {
-            return;
-        }
-        let mut map = self.lock();
-        if map.len() >= MAX_ENTRIES {
-            map.retain(|_, (at, _)| at.elapsed() < ttl);
-            if map.len() >= MAX_ENTRIES {
-                map.clear();
+    /// Remembers `stats` (`keep`) or forgets what was remembered.
+    pub async fn remember_stats(&self, stats: &CatalogStats, keep: bool) {
+        if let Some(cache) = &self.stats {
+            if keep {
+                cache.insert((), stats.clone()).await;
+            } else {
+                cache.invalidate(&()).await;
             }
         }
-        map.insert(key, (Instant::now(), value));
-    }
-
-    /// Forgets `key` (after the value was recomputed elsewhere).
-    pub fn remove(&self, key: &str) {
-        self.lock().remove(key);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn long() -> Duration {
-        Duration::from_secs(60)
-    }
-
-    fn off() -> Duration {
-        Duration::ZERO
-    }
-
-    #[test]
-    fn keeps_values_for_their_time_to_live_and_forgets_on_request() {
-        let c: TtlCache<u32> = TtlCache::new(long);
-        assert_eq!(c.get("a"), None);
-        c.put("a".into(), 1);
-        assert_eq!(c.get("a"), Some(1));
-        c.remove("a");
-        assert_eq!(c.get("a"), None);
-    }
-
-    #[test]
-    fn a_zero_time_to_live_stores_nothing() {
-        let c: TtlCache<u32> = TtlCache::new(off);
-        c.put("a".into(), 1);
-        assert_eq!(c.get("a"), None);
-    }
+    use std::sync::atomic::{AtomicU32, Ordering};
 
     #[tokio::test]
     async fn a_missing_value_is_computed_once_while_others_wait_for_it() {
-        static C: TtlCache<u32> = TtlCache::new(long);
-        let calls = std::sync::atomic::AtomicU32::new(0);
+        let c: Aggregate<u32> = Aggregate::new(Duration::from_secs(60));
+        let calls = AtomicU32::new(0);
         let fill = || async {
-            calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            calls.fetch_add(1, Ordering::SeqCst);
             tokio::task::yield_now().await;
-            Ok::<_, ()>((7, true))
+            Ok((7, true))
         };
         let (a, b) = tokio::join!(
-            C.get_or_fill("k".into(), fill),
-            C.get_or_fill("k".into(), fill)
+            c.get_or_fill("k".into(), fill()),
+            c.get_or_fill("k".into(), fill())
         );
-        assert_eq!((a, b), (Ok(7), Ok(7)));
-        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
-        // A value its computation says not to keep is not kept.
-        let kept = C.get_or_fill("n".into(), || async { Ok::<_, ()>((1, false)) });
-        assert_eq!(kept.await, Ok(1));
-        assert_eq!(C.get("n"), None);
+        assert_eq!((a.unwrap(), b.unwrap()), (7, 7));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!(c.get_or_fill("k".into(), fill()).await.unwrap(), 7);
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "kept for its time to live");
     }
 
-    #[test]
-    fn stays_bounded() {
-        let c: TtlCache<usize> = TtlCache::new(long);
-        for i in 0..=MAX_ENTRIES {
-            c.put(i.to_string(), i);
-        }
-        assert!(c.lock().len() <= MAX_ENTRIES);
-        assert_eq!(c.get(&MAX_ENTRIES.to_string()), Some(MAX_ENTRIES));
+    #[tokio::test]
+    async fn a_value_its_computation_says_not_to_keep_is_not_kept() {
+        let c: Aggregate<u32> = Aggregate::new(Duration::from_secs(60));
+        assert_eq!(
+            c.get_or_fill("n".into(), async { Ok((1, false)) })
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            c.get_or_fill("n".into(), async { Ok((2, false)) })
+                .await
+                .unwrap(),
+            2
+        );
+    }
+
+    #[tokio::test]
+    async fn a_zero_time_to_live_stores_nothing_and_errors_pass_through() {
+        let c: Aggregate<u32> = Aggregate::new(Duration::ZERO);
+        assert_eq!(
+            c.get_or_fill("a".into(), async { Ok((1, true)) })
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            c.get_or_fill("a".into(), async { Ok((2, true)) })
+                .await
+                .unwrap(),
+            2
+        );
+        let kept: Aggregate<u32> = Aggregate::new(Duration::from_secs(60));
+        let err = kept
+            .get_or_fill("e".into(), async { Err(sqlx::Error::RowNotFound) })
+            .await;
+        assert!(matches!(err, Err(sqlx::Error::RowNotFound)));
     }
 }

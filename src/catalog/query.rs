@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use super::cache::{self, TtlCache};
+use super::cache::Aggregates;
 use super::projection::ApplicationForm;
 use crate::error::FieldErrors;
 use crate::postings::model::{JobType, RemotePolicy, SalaryPeriod};
@@ -683,7 +683,7 @@ const DEFERRED_JOIN_OFFSET: i64 = 200;
 /// other matches (company, location, description), newest first within each: each tier is one
 /// indexed query (a newest-first walk for common terms, the GIN index for rare ones), so a page
 /// costs about the same whether a term matches ten jobs or a hundred thousand.
-pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
+pub async fn search_jobs(pool: &PgPool, agg: &Aggregates, q: &JobQuery) -> sqlx::Result<JobPage> {
     let q = &resolve_location(pool, q).await?;
     let ordering = q.effective_ordering();
     let size = i64::from(q.page_size);
@@ -695,7 +695,7 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
     let mut window = q.window();
     let results: Vec<SummaryRow> = match &q.q {
         Some(_) if ordering == Ordering::Relevance => {
-            let (rows, total) = relevance_page(pool, q, size, offset, &mut window).await?;
+            let (rows, total) = relevance_page(pool, agg, q, size, offset, &mut window).await?;
             known_total = total;
             rows
         }
@@ -705,7 +705,7 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
             && (q.location.is_some() || q.salary_min.is_some())
             && offset + size <= SEARCH_CAP =>
         {
-            let (rows, total) = newest_page(pool, q, Tier::All, size, offset).await?;
+            let (rows, total) = newest_page(pool, agg, q, Tier::All, size, offset).await?;
             known_total = total.filter(|n| *n < SEARCH_CAP);
             rows
         }
@@ -786,7 +786,7 @@ pub async fn search_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<JobPage> {
     {
         (offset + shown, true)
     } else {
-        let (n, exact) = count_jobs(pool, q).await?;
+        let (n, exact) = count_jobs(pool, agg, q).await?;
         (n.max(offset + shown), exact)
     };
     Ok(JobPage {
@@ -866,6 +866,7 @@ impl Tier {
 /// number of matches when both tiers were counted along the way.
 async fn relevance_page(
     pool: &PgPool,
+    agg: &Aggregates,
     q: &JobQuery,
     size: i64,
     offset: i64,
@@ -877,7 +878,7 @@ async fn relevance_page(
     {
         return Ok(found);
     }
-    let (mut rows, titles) = newest_page(pool, q, Tier::Title, size, offset).await?;
+    let (mut rows, titles) = newest_page(pool, agg, q, Tier::Title, size, offset).await?;
     let got = rows.len() as i64;
     let titles = match titles {
         // The title tier is complete and counted.
@@ -891,8 +892,15 @@ async fn relevance_page(
         let rest = match_count(pool, q, Tier::Rest, REST_COUNT_CAP).await?;
         return Ok((rows, (rest < REST_COUNT_CAP).then_some(titles + rest)));
     }
-    let (more, others) =
-        newest_page(pool, q, Tier::Rest, size - got, (offset - titles).max(0)).await?;
+    let (more, others) = newest_page(
+        pool,
+        agg,
+        q,
+        Tier::Rest,
+        size - got,
+        (offset - titles).max(0),
+    )
+    .await?;
     rows.extend(more);
     match others {
         Some(n) if n < REST_CAP => Ok((rows, Some(titles + n))),
@@ -1012,6 +1020,7 @@ fn walkable(q: &JobQuery) -> JobQuery {
 /// bitmap indexes (GIN, trigram, btree), capped and counted (the count is returned).
 async fn newest_page(
     pool: &PgPool,
+    agg: &Aggregates,
     q: &JobQuery,
     tier: Tier,
     size: i64,
@@ -1034,7 +1043,7 @@ async fn newest_page(
         }
         // Beyond a tenth of the catalog, a walk is planned as a scan and a sort of all of it
         // (32 ms for 2,000 of 8,000 jobs): a small catalog's matches are cheaper.
-        if needed.saturating_mul(10) > stats(pool).await?.total {
+        if needed.saturating_mul(10) > stats(pool, agg).await?.total {
             break;
         }
         walk = needed;
@@ -1130,21 +1139,25 @@ struct CountedRow {
 }
 
 /// The number of jobs matching `q` and whether it is exact (see the module docs).
-pub async fn count_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<(i64, bool)> {
+pub async fn count_jobs(
+    pool: &PgPool,
+    agg: &Aggregates,
+    q: &JobQuery,
+) -> sqlx::Result<(i64, bool)> {
     let q = &resolve_location(pool, q).await?;
     if !q.has_filters() {
-        let stats = stats(pool).await?;
+        let stats = stats(pool, agg).await?;
         if stats.total > COUNT_CAP {
             return Ok((stats.total, true));
         }
     } else {
         // Ask the planner first: counting a large match set is what a request cannot afford.
         // An estimate is reused for a few seconds (it is flagged as one); an exact count never.
-        static ESTIMATES: TtlCache<i64> = TtlCache::new(cache::ttl);
-        let estimate = ESTIMATES
-            .get_or_fill(aggregate_key(pool, q), || async {
+        let estimate = agg
+            .estimates
+            .get_or_fill(aggregate_key(q), async {
                 let n = estimate_jobs(pool, q).await?;
-                Ok::<_, sqlx::Error>((n, n > COUNT_CAP))
+                Ok((n, n > COUNT_CAP))
             })
             .await?;
         if estimate > COUNT_CAP {
@@ -1168,7 +1181,7 @@ pub async fn count_jobs(pool: &PgPool, q: &JobQuery) -> sqlx::Result<(i64, bool)
     }
     if !q.has_filters() {
         // Only reached while the statistics still describe a smaller catalog.
-        return Ok((refresh_stats(pool).await?.total, true));
+        return Ok((refresh_stats(pool, agg).await?.total, true));
     }
     // The planner underestimated; the capped count is a floor.
     Ok((capped, false))
@@ -1296,45 +1309,32 @@ fn has_other_filters(q: &JobQuery, dim: Dim) -> bool {
 }
 
 /// Facet counts for `q` (its paging and ordering are ignored).
-pub async fn facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
-    static SAMPLED: TtlCache<Facets> = TtlCache::new(cache::ttl);
-    SAMPLED
-        .get_or_fill(aggregate_key(pool, q), || async {
-            let out = count_facets(pool, q).await?;
+pub async fn facets(pool: &PgPool, agg: &Aggregates, q: &JobQuery) -> sqlx::Result<Facets> {
+    agg.facets
+        .get_or_fill(aggregate_key(q), async {
+            let out = count_facets(pool, agg, q).await?;
             let sampled = !out.exact;
             Ok((out, sampled))
         })
         .await
 }
 
-/// The cache key of an aggregate of `q`'s matches: its database and filters.
-fn aggregate_key(pool: &PgPool, q: &JobQuery) -> String {
-    format!(
-        "{}?{}",
-        cache_scope(pool),
-        JobQuery {
-            ordering: None,
-            page: 1,
-            page_size: DEFAULT_PAGE_SIZE,
-            ..q.clone()
-        }
-        .to_query_string(None)
-    )
+/// The cache key of an aggregate of `q`'s matches: its filters.
+fn aggregate_key(q: &JobQuery) -> String {
+    JobQuery {
+        ordering: None,
+        page: 1,
+        page_size: DEFAULT_PAGE_SIZE,
+        ..q.clone()
+    }
+    .to_query_string(None)
 }
 
-/// Which database a cached aggregate belongs to (tests run many in one process).
-fn cache_scope(pool: &PgPool) -> String {
-    pool.connect_options()
-        .get_database()
-        .unwrap_or_default()
-        .to_string()
-}
-
-async fn count_facets(pool: &PgPool, q: &JobQuery) -> sqlx::Result<Facets> {
+async fn count_facets(pool: &PgPool, agg: &Aggregates, q: &JobQuery) -> sqlx::Result<Facets> {
     let q = &resolve_location(pool, q).await?;
     // On a large catalog, a facet whose only filter is its own is the unfiltered facet:
     // take it from the precomputed statistics instead of counting.
-    let stats = stats(pool).await?;
+    let stats = stats(pool, agg).await?;
     let large = stats.total > FACET_CAP;
     let live: Vec<_> = DIMS
         .iter()
@@ -1483,9 +1483,8 @@ struct StatsRow {
 
 /// The stored unfiltered statistics, recomputed when missing or older than
 /// [`STATS_MAX_AGE_SECS`].
-pub async fn stats(pool: &PgPool) -> sqlx::Result<CatalogStats> {
-    let key = cache_scope(pool);
-    if let Some(s) = STATS.get(&key) {
+pub async fn stats(pool: &PgPool, agg: &Aggregates) -> sqlx::Result<CatalogStats> {
+    if let Some(s) = agg.stats().await {
         return Ok(s);
     }
     let row: Option<StatsRow> = sqlx::query_as(
@@ -1502,29 +1501,21 @@ pub async fn stats(pool: &PgPool) -> sqlx::Result<CatalogStats> {
             sitemap_bounds: r.sitemap_bounds,
             computed_at: r.computed_at,
         },
-        None => return refresh_stats(pool).await,
+        None => return refresh_stats(pool, agg).await,
     };
-    remember_stats(pool, &stats);
+    remember_stats(agg, &stats).await;
     Ok(stats)
 }
 
-/// Statistics read or computed lately, per database.
-static STATS: TtlCache<CatalogStats> = TtlCache::new(cache::ttl);
-
 /// Keeps the statistics of a large catalog in process for a few seconds (a small one is counted
 /// live anyway, and must see every change at once).
-fn remember_stats(pool: &PgPool, stats: &CatalogStats) {
-    let key = cache_scope(pool);
-    if stats.total > FACET_CAP {
-        STATS.put(key, stats.clone());
-    } else {
-        STATS.remove(&key);
-    }
+async fn remember_stats(agg: &Aggregates, stats: &CatalogStats) {
+    agg.remember_stats(stats, stats.total > FACET_CAP).await;
 }
 
 /// Recomputes `public.catalog_stats` (one pass over the visible catalog). The scheduler calls
 /// this every minute so that requests never have to.
-pub async fn refresh_stats(pool: &PgPool) -> sqlx::Result<CatalogStats> {
+pub async fn refresh_stats(pool: &PgPool, agg: &Aggregates) -> sqlx::Result<CatalogStats> {
     let rows: Vec<FacetRow> = sqlx::query_as(&format!(
         "SELECT CASE WHEN GROUPING(c.job_type) = 0 THEN 'job_type'
                      WHEN GROUPING(c.remote_policy) = 0 THEN 'remote_policy'
@@ -1594,7 +1585,7 @@ pub async fn refresh_stats(pool: &PgPool) -> sqlx::Result<CatalogStats> {
         sitemap_bounds,
         computed_at,
     };
-    remember_stats(pool, &stats);
+    remember_stats(agg, &stats).await;
     Ok(stats)
 }
 
@@ -1797,14 +1788,18 @@ async fn shard_bounds(pool: &PgPool, size: u32) -> sqlx::Result<Vec<Uuid>> {
 /// Where each sitemap shard of `shard_size` starts: `None` for the first shard, else the last id
 /// of the previous shard (pass it as `after` to [`sitemap_page`]). For [`SITEMAP_SHARD_SIZE`] the
 /// bounds come from the precomputed statistics, so a sitemap request never walks the catalog.
-pub async fn sitemap_shards(pool: &PgPool, shard_size: u32) -> sqlx::Result<Vec<Option<Uuid>>> {
-    let stats = stats(pool).await?;
+pub async fn sitemap_shards(
+    pool: &PgPool,
+    agg: &Aggregates,
+    shard_size: u32,
+) -> sqlx::Result<Vec<Option<Uuid>>> {
+    let stats = stats(pool, agg).await?;
     let bounds = if shard_size == SITEMAP_SHARD_SIZE {
         stats.sitemap_bounds
     } else {
         shard_bounds(pool, shard_size).await?
     };
-    let total = visible_count(pool).await?;
+    let total = visible_count(pool, agg).await?;
     let size = i64::from(shard_size.max(1));
     let mut starts = vec![None];
     for (i, b) in bounds.into_iter().enumerate() {
@@ -1816,8 +1811,10 @@ pub async fn sitemap_shards(pool: &PgPool, shard_size: u32) -> sqlx::Result<Vec<
 }
 
 /// The exact number of visible jobs (sitemaps; uses the precomputed stats when large).
-pub async fn visible_count(pool: &PgPool) -> sqlx::Result<i64> {
-    count_jobs(pool, &JobQuery::default()).await.map(|(n, _)| n)
+pub async fn visible_count(pool: &PgPool, agg: &Aggregates) -> sqlx::Result<i64> {
+    count_jobs(pool, agg, &JobQuery::default())
+        .await
+        .map(|(n, _)| n)
 }
 
 #[cfg(test)]

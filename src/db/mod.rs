@@ -37,7 +37,11 @@ impl Database {
                 (pg.connect_options(EMBEDDED_DATABASE), Some(pg))
             }
         };
-        let pool = match pool_options().connect_with(opts).await {
+        let pool = match pool_options()
+            .max_connections(settings.db_pool_size)
+            .connect_with(opts)
+            .await
+        {
             Ok(pool) => pool,
             Err(e) => {
                 if let Some(pg) = &embedded {
@@ -59,14 +63,9 @@ impl Database {
     }
 }
 
-/// Pool settings shared by the server, the CLI and the tests.
+/// Pool settings shared by the server, the CLI and the tests (who set the size).
 pub fn pool_options() -> PgPoolOptions {
-    let max = std::env::var("CAREERS_DB_POOL_SIZE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(16);
     PgPoolOptions::new()
-        .max_connections(max)
         .acquire_timeout(Duration::from_secs(10))
         // A connection is checked (one round trip) before reuse only when it sat idle long
         // enough to have been dropped by the server or the network; under load, connections

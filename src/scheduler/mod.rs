@@ -18,16 +18,33 @@ use std::str::FromStr;
 use anyhow::Context;
 use chrono::{DateTime, SubsecRound, Utc};
 use futures::future::BoxFuture;
+use std::sync::Arc;
+
+use sqlx::PgPool;
 use tokio::task::JoinHandle;
 
+use crate::catalog::cache::Aggregates;
 use crate::catalog::reconcile::Report;
+use crate::catalog::views::ViewCounter;
 use crate::config::Settings;
-use crate::server::AppState;
+use crate::metrics::Metrics;
+
+/// What a task works with: the database, the settings and this process's in-memory parts (never
+/// the HTTP state).
+#[derive(Clone)]
+pub struct TaskContext {
+    pub pool: PgPool,
+    pub settings: Arc<Settings>,
+    /// Job views counted in this process and not yet flushed.
+    pub views: Arc<ViewCounter>,
+    pub metrics: Arc<Metrics>,
+    pub aggregates: Arc<Aggregates>,
+}
 
 /// A recurring task: a name (the claim key and the `sync_runs.task` value) and what it does.
 pub struct Task {
     pub name: &'static str,
-    pub run: fn(AppState) -> BoxFuture<'static, anyhow::Result<RunReport>>,
+    pub run: fn(TaskContext) -> BoxFuture<'static, anyhow::Result<RunReport>>,
 }
 
 /// What one run of a task did, in terms every task can fill in.
@@ -105,26 +122,20 @@ pub fn parse_schedule(expr: &str) -> anyhow::Result<cron::Schedule> {
     })
 }
 
-/// One scheduler instance: the app state plus a name that shows who claimed a slot.
+/// One scheduler instance: what its tasks work with; its settings name the instance that claims
+/// a slot.
 #[derive(Clone)]
 pub struct Scheduler {
-    state: AppState,
-    instance: String,
+    ctx: TaskContext,
 }
 
 impl Scheduler {
-    pub fn new(state: AppState) -> Self {
-        let instance = format!(
-            "{}:{}:{}",
-            std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into()),
-            std::process::id(),
-            &uuid::Uuid::new_v4().simple().to_string()[..8]
-        );
-        Scheduler { state, instance }
+    pub fn new(ctx: impl Into<TaskContext>) -> Self {
+        Scheduler { ctx: ctx.into() }
     }
 
     pub fn instance(&self) -> &str {
-        &self.instance
+        &self.ctx.settings.instance
     }
 
     /// Claims `(task, slot)` for this instance; false when another instance already has it.
@@ -135,8 +146,8 @@ impl Scheduler {
         )
         .bind(task)
         .bind(slot.trunc_subsecs(0))
-        .bind(&self.instance)
-        .fetch_optional(&self.state.pool)
+        .bind(self.instance())
+        .fetch_optional(&self.ctx.pool)
         .await?;
         Ok(claimed.is_some())
     }
@@ -155,13 +166,13 @@ impl Scheduler {
         {
             return Ok(None);
         }
-        let report = (task.run)(self.state.clone()).await?;
+        let report = (task.run)(self.ctx.clone()).await?;
         // Claims are only needed while instances might race for the same slot.
         if let Err(e) = sqlx::query(
             "DELETE FROM public.scheduler_claims WHERE task = $1 AND slot < now() - interval '7 days'",
         )
         .bind(task.name)
-        .execute(&self.state.pool)
+        .execute(&self.ctx.pool)
         .await
         {
             tracing::warn!(task = task.name, error = %e, "could not prune old scheduler claims");
@@ -173,7 +184,7 @@ impl Scheduler {
     /// when a schedule does not parse. Abort the returned handles to stop.
     pub fn start(self) -> anyhow::Result<Vec<JoinHandle<()>>> {
         let mut loops = Vec::new();
-        for entry in cadence(&self.state.settings) {
+        for entry in cadence(&self.ctx.settings) {
             let Some(expr) = entry.cron else {
                 tracing::info!(task = entry.task.name, "scheduled task is switched off");
                 continue;

@@ -7,7 +7,7 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::AppState;
+use crate::state::AppState;
 
 /// Records count and latency for every request under its matched route template.
 pub async fn track_metrics(State(state): State<AppState>, req: Request, next: Next) -> Response {

@@ -11,7 +11,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::{AppState, health, middleware};
+use super::{health, middleware};
+use crate::state::AppState;
 use crate::{api, web};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

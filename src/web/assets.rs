@@ -12,7 +12,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// One embedded file.
 pub struct Asset {

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use crate::api::dto::{CompanyDto, Links, ProblemDto};
 use crate::catalog::query;
 use crate::error::{AppError, not_found};
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// One company (404 when unknown or suspended).
 #[utoipa::path(

@@ -7,7 +7,7 @@ use crate::api::dto::{CompanyList, Links, PageParams as PageParamsDoc, ProblemDt
 use crate::api::extract::PageParams;
 use crate::catalog::query;
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// Companies hiring here (active ones), by name.
 #[utoipa::path(

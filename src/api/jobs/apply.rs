@@ -8,7 +8,7 @@ use crate::api::dto::{ApplicationJson, ApplicationMultipart, ApplicationReceived
 use crate::api::extract::{application_body, header_text, parse_id};
 use crate::applications::intake::{self, Channel, IntakeContext};
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// Apply to a job.
 ///

@@ -7,7 +7,7 @@ use crate::api::dto::{JobDetailDto, Links, ProblemDto};
 use crate::api::extract::parse_id;
 use crate::catalog::query;
 use crate::error::{AppError, not_found};
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// One public job with its description, company and application form.
 #[utoipa::path(

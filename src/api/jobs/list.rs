@@ -7,7 +7,7 @@ use crate::api::dto::{JobList, JobListParams, Links, ProblemDto};
 use crate::api::extract::JobParams;
 use crate::catalog::query;
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// List and search public jobs.
 ///
@@ -29,7 +29,7 @@ pub async fn list_jobs(
     State(state): State<AppState>,
     JobParams(q): JobParams,
 ) -> Result<Json<JobList>, AppError> {
-    let page = query::search_jobs(&state.pool, &q).await?;
+    let page = query::search_jobs(&state.pool, &state.aggregates, &q).await?;
     let links = Links {
         base: &state.settings.public_url,
     };

@@ -2,19 +2,18 @@
 //! public queries read, so no request has to count a million rows.
 
 use crate::catalog::query;
-use crate::scheduler::{RunReport, Task};
-use crate::server::AppState;
+use crate::scheduler::{RunReport, Task, TaskContext};
 
 pub const CRON: &str = "15 * * * * *";
 
 pub static TASK: Task = Task {
     name: "catalog_stats",
-    run: |state| Box::pin(run(state)),
+    run: |ctx| Box::pin(run(ctx)),
 };
 
-async fn run(state: AppState) -> anyhow::Result<RunReport> {
+async fn run(ctx: TaskContext) -> anyhow::Result<RunReport> {
     let started = std::time::Instant::now();
-    query::refresh_stats(&state.pool).await?;
+    query::refresh_stats(&ctx.pool, &ctx.aggregates).await?;
     Ok(RunReport {
         duration: started.elapsed(),
         ..Default::default()

@@ -3,25 +3,24 @@
 //! instead of deleting the row.
 
 use crate::catalog::expiry;
-use crate::scheduler::{RunReport, Task};
-use crate::server::AppState;
+use crate::scheduler::{RunReport, Task, TaskContext};
 
 /// Every 15 minutes, offset from the reconcile's round minutes.
 pub const CRON: &str = "0 7/15 * * * *";
 
 pub static TASK: Task = Task {
     name: expiry::TASK,
-    run: |state| Box::pin(run(state)),
+    run: |ctx| Box::pin(run(ctx)),
 };
 
-async fn run(state: AppState) -> anyhow::Result<RunReport> {
-    let report = expiry::sweep(&state.pool, "schedule").await?;
-    state.metrics.set_gauge(
+async fn run(ctx: TaskContext) -> anyhow::Result<RunReport> {
+    let report = expiry::sweep(&ctx.pool, "schedule").await?;
+    ctx.metrics.set_gauge(
         "careers_expiry_sweep_closed_postings",
         "Expired postings the last expiry sweep closed.",
         report.totals.deleted as f64,
     );
-    state.metrics.set_gauge(
+    ctx.metrics.set_gauge(
         "careers_expiry_sweep_failed_tenants",
         "Tenants the last expiry sweep could not sweep.",
         report.failures.len() as f64,

@@ -2,20 +2,19 @@
 //! publishable postings against the catalog, repair drift, record the run, export gauges.
 
 use crate::catalog::reconcile::{self, Options};
-use crate::scheduler::{RunReport, Task};
-use crate::server::AppState;
+use crate::scheduler::{RunReport, Task, TaskContext};
 
 pub static TASK: Task = Task {
     name: reconcile::TASK,
-    run: |state| Box::pin(run(state)),
+    run: |ctx| Box::pin(run(ctx)),
 };
 
 /// Run records older than this are pruned after each run.
 const KEEP_RUNS_DAYS: i32 = 30;
 
-async fn run(state: AppState) -> anyhow::Result<RunReport> {
-    let report = reconcile::run(&state.pool, &Options::all("schedule")).await?;
-    let m = &state.metrics;
+async fn run(ctx: TaskContext) -> anyhow::Result<RunReport> {
+    let report = reconcile::run(&ctx.pool, &Options::all("schedule")).await?;
+    let m = &ctx.metrics;
     m.set_gauge(
         "careers_reconcile_drift_rows",
         "Catalog rows the last reconcile inserted, updated or deleted (0 when healthy).",
@@ -41,7 +40,7 @@ async fn run(state: AppState) -> anyhow::Result<RunReport> {
         "When the last catalog reconcile finished (Unix time).",
         chrono::Utc::now().timestamp() as f64,
     );
-    if let Err(e) = reconcile::prune_runs(&state.pool, KEEP_RUNS_DAYS).await {
+    if let Err(e) = reconcile::prune_runs(&ctx.pool, KEEP_RUNS_DAYS).await {
         tracing::warn!(error = %e, "could not prune old sync runs");
     }
     Ok(report.into())

@@ -1,18 +1,17 @@
 //! Session purge (hourly): deletes expired admin sessions (they are never honoured anyway).
 
-use crate::scheduler::{RunReport, Task};
-use crate::server::AppState;
+use crate::scheduler::{RunReport, Task, TaskContext};
 
 pub const CRON: &str = "0 41 * * * *";
 
 pub static TASK: Task = Task {
     name: "session_purge",
-    run: |state| Box::pin(run(state)),
+    run: |ctx| Box::pin(run(ctx)),
 };
 
-async fn run(state: AppState) -> anyhow::Result<RunReport> {
+async fn run(ctx: TaskContext) -> anyhow::Result<RunReport> {
     let started = std::time::Instant::now();
-    crate::auth::session::delete_expired(&state.pool).await?;
+    crate::auth::session::delete_expired(&ctx.pool).await?;
     Ok(RunReport {
         duration: started.elapsed(),
         ..Default::default()

@@ -15,7 +15,7 @@ use crate::applications::pipeline::{
 };
 use crate::auth::AdminUser;
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::render;
 
 #[derive(Debug, Clone)]

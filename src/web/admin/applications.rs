@@ -16,7 +16,7 @@ use crate::applications::pipeline::{
 };
 use crate::auth::AdminUser;
 use crate::error::{AppError, FieldErrors};
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::render;
 
 /// The query string as sent (kept for the form and the pagination links).

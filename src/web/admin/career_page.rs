@@ -17,7 +17,7 @@ use crate::auth::AdminUser;
 use crate::catalog::projection::sanitize_description;
 use crate::company::{self, CareerPage, CareerPageForm};
 use crate::error::{AppError, FieldErrors};
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::render;
 
 /// The form's fields in the order they appear, for the error summary.

@@ -11,7 +11,7 @@ use crate::applications::pipeline::{self, Stage};
 use crate::auth::AdminUser;
 use crate::company::overview::{self, ClosingJob, ReconcileResult};
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::render;
 
 /// How far ahead "closing soon" looks.

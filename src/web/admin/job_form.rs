@@ -30,7 +30,7 @@ use crate::postings::model::{
     SalaryPeriod,
 };
 use crate::postings::{self, PostingChange, SaveError};
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::render;
 
 /// The form's fields in the order they appear, for the error summary.

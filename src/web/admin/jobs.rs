@@ -11,7 +11,7 @@ use crate::applications::pipeline::{self, JobStats};
 use crate::auth::AdminUser;
 use crate::error::{AppError, invalid};
 use crate::postings::{self, model::Posting, model::PostingStatus};
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::render;
 
 #[derive(Debug, Deserialize)]

@@ -17,7 +17,7 @@ use crate::auth::login::{self, LoginOutcome};
 use crate::auth::session::{self, SessionAuth};
 use crate::auth::{AdminUser, csrf};
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::render;
 
 /// The one message for an unknown email or a wrong password.

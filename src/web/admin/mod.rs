@@ -24,7 +24,7 @@ use leptos::prelude::*;
 use crate::auth::limiter::LoginLimiter;
 use crate::auth::{csrf, session};
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 use layout::AdminPage;
 
 /// Who may use a route.

@@ -21,7 +21,7 @@ use crate::applications::resume::{ACCEPT, MAX_RESUME_BYTES};
 use crate::catalog::query::{self, JobDetail};
 use crate::error::FieldErrors;
 use crate::postings::model::{Question, QuestionType};
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::components::form::{ErrorSummary, FieldMessage, SummaryItem, TextArea};
 use crate::web::components::format;
 use crate::web::components::job_card::Logo;

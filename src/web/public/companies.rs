@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::{errors, query_pairs};
 use crate::catalog::query::{self, CompanyPage, CompanyProfile};
 use crate::error::FieldErrors;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::components::job_card::Logo;
 use crate::web::components::pagination::Pagination;
 use crate::web::layout::{Document, Head, Section};

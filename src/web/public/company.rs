@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use super::{errors, query_pairs};
 use crate::catalog::query::{self, CompanyProfile, JobPage, JobQuery};
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::components::job_card::{JobCard, Logo};
 use crate::web::components::pagination::Pagination;
 use crate::web::layout::{Document, Head, Section};
@@ -49,7 +49,7 @@ pub async fn render_company(
         Ok(q) => q,
         Err(errs) => return errors::from_app_error(uri, AppError::Validation(errs)).await,
     };
-    let jobs = match query::search_jobs(&state.pool, &query).await {
+    let jobs = match query::search_jobs(&state.pool, &state.aggregates, &query).await {
         Ok(j) => j,
         Err(e) => return errors::from_app_error(uri, e.into()).await,
     };

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::query_pairs;
 use crate::catalog::query::{self, JobQuery, JobSummary};
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::components::format;
 use crate::web::components::job_card::salary_line;
 

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::{company, errors};
 use crate::catalog::query::{self, CompanyProfile, JobQuery, JobSummary};
 use crate::postings::model::RemotePolicy;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::tenancy;
 use crate::web::components::format::group_thousands;
 use crate::web::components::job_card::JobCard;
@@ -35,7 +35,7 @@ pub async fn handler(State(state): State<AppState>, headers: HeaderMap, uri: Uri
     let loaded = tokio::try_join!(
         query::newest(&state.pool, &all, 8),
         query::list_companies(&state.pool, 1, 100),
-        query::count_jobs(&state.pool, &all),
+        query::count_jobs(&state.pool, &state.aggregates, &all),
     );
     let (newest, companies, (total, _)) = match loaded {
         Ok(r) => r,

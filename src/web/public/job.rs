@@ -12,7 +12,7 @@ use super::errors;
 use crate::catalog::query::{self, JobDetail};
 use crate::catalog::site_queries;
 use crate::postings::model::{JobType, RemotePolicy, SalaryPeriod};
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::components::format;
 use crate::web::components::job_card::{Logo, salary_line};
 use crate::web::layout::{Document, Head, Section, json_for_script};

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use super::{errors, query_pairs};
 use crate::catalog::query::{self, Facets, JobPage, JobQuery, Ordering};
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::components::facets::FacetForm;
 use crate::web::components::job_card::JobCard;
 use crate::web::components::pagination::Pagination;
@@ -24,8 +24,8 @@ pub async fn handler(State(state): State<AppState>, uri: Uri) -> Response {
         Err(errs) => return errors::from_app_error(&uri, AppError::Validation(errs)).await,
     };
     let loaded = tokio::try_join!(
-        query::search_jobs(&state.pool, &query),
-        query::facets(&state.pool, &query)
+        query::search_jobs(&state.pool, &state.aggregates, &query),
+        query::facets(&state.pool, &state.aggregates, &query)
     );
     let (page, facets) = match loaded {
         Ok(r) => r,

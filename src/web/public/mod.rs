@@ -18,7 +18,7 @@ use axum::Router;
 use axum::http::Uri;
 use axum::routing::get;
 
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// The public site's routes.
 pub fn routes() -> Router<AppState> {

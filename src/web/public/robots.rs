@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 
-use crate::server::AppState;
+use crate::state::AppState;
 
 pub async fn handler(State(state): State<AppState>) -> impl IntoResponse {
     let body = format!(

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
 
 use super::feed::xml_escape;
+use crate::catalog::cache::Aggregates;
 use crate::catalog::query;
 
 /// The sitemap protocol's limit of URLs per file.
@@ -60,8 +61,13 @@ async fn push_jobs(
 }
 
 /// `/sitemap.xml`: one urlset while the jobs fit in `shard_size`, else an index of shards.
-pub async fn root_xml(pool: &PgPool, base: &str, shard_size: u32) -> sqlx::Result<String> {
-    let total = query::visible_count(pool).await?;
+pub async fn root_xml(
+    pool: &PgPool,
+    agg: &Aggregates,
+    base: &str,
+    shard_size: u32,
+) -> sqlx::Result<String> {
+    let total = query::visible_count(pool, agg).await?;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     // Pages and companies share the file with the jobs only while everything stays small.
     if total + 3 <= i64::from(shard_size) {
@@ -71,7 +77,7 @@ pub async fn root_xml(pool: &PgPool, base: &str, shard_size: u32) -> sqlx::Resul
         out.push_str("</urlset>\n");
         return Ok(out);
     }
-    let shards = query::sitemap_shards(pool, shard_size).await?;
+    let shards = query::sitemap_shards(pool, agg, shard_size).await?;
     out.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     out.push_str(&format!(
         "<sitemap><loc>{}</loc></sitemap>\n",
@@ -90,11 +96,12 @@ pub async fn root_xml(pool: &PgPool, base: &str, shard_size: u32) -> sqlx::Resul
 /// `/sitemaps/jobs-{n}.xml`; `None` past the last shard.
 pub async fn shard_xml(
     pool: &PgPool,
+    agg: &Aggregates,
     base: &str,
     shard_size: u32,
     n: usize,
 ) -> sqlx::Result<Option<String>> {
-    let shards = query::sitemap_shards(pool, shard_size).await?;
+    let shards = query::sitemap_shards(pool, agg, shard_size).await?;
     let Some(start) = shards.get(n) else {
         return Ok(None);
     };
@@ -132,17 +139,22 @@ fn xml_response(r: sqlx::Result<Option<String>>) -> Response {
     }
 }
 
-pub async fn root(State(state): State<crate::server::AppState>) -> Response {
+pub async fn root(State(state): State<crate::state::AppState>) -> Response {
     xml_response(
-        root_xml(&state.pool, &state.settings.public_url, SHARD_SIZE)
-            .await
-            .map(Some),
+        root_xml(
+            &state.pool,
+            &state.aggregates,
+            &state.settings.public_url,
+            SHARD_SIZE,
+        )
+        .await
+        .map(Some),
     )
 }
 
 /// `/sitemaps/{file}`: `pages.xml` or `jobs-{n}.xml`.
 pub async fn file(
-    State(state): State<crate::server::AppState>,
+    State(state): State<crate::state::AppState>,
     Path(file): Path<String>,
 ) -> Response {
     let base = &state.settings.public_url;
@@ -154,7 +166,9 @@ pub async fn file(
         .and_then(|r| r.strip_suffix(".xml"))
         .and_then(|n| n.parse::<usize>().ok());
     match n {
-        Some(n) => xml_response(shard_xml(&state.pool, base, SHARD_SIZE, n).await),
+        Some(n) => {
+            xml_response(shard_xml(&state.pool, &state.aggregates, base, SHARD_SIZE, n).await)
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

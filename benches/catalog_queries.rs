@@ -1,0 +1,151 @@
+//! Timing of the public catalog queries against a large catalog (see docs/BENCHMARKS.md).
+//!
+//! Run against a database holding ~1M catalog rows:
+//! `CAREERS_BENCH_DATABASE_URL=postgres://… cargo bench --bench catalog_queries`
+// A benchmark stops at the first failure, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use careers::catalog::cache::Aggregates;
+use careers::catalog::query::{self, JobQuery};
+
+fn q(list: &[(&str, &str)]) -> JobQuery {
+    let pairs: Vec<(String, String)> = list
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    JobQuery::from_pairs(&pairs).unwrap()
+}
+
+fn report(name: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let p =
+        |f: f64| times[((times.len() as f64 - 1.0) * f).round() as usize].as_secs_f64() * 1000.0;
+    println!(
+        "{name:<48} p50 {:>8.2} ms   p95 {:>8.2} ms   max {:>8.2} ms",
+        p(0.5),
+        p(0.95),
+        p(1.0)
+    );
+}
+
+fn main() {
+    let Ok(url) = std::env::var("CAREERS_BENCH_DATABASE_URL") else {
+        eprintln!(
+            "set CAREERS_BENCH_DATABASE_URL to a database holding a large catalog \
+             (`careers seed` fills one; see docs/BENCHMARKS.md)"
+        );
+        std::process::exit(2);
+    };
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("cannot start the runtime")
+        .block_on(run(&url));
+}
+
+async fn run(url: &str) {
+    let pool = sqlx::PgPool::connect(url).await.unwrap();
+    // Caching off: every run measures the queries, not the cache.
+    let agg = &Aggregates::new(Duration::ZERO);
+    let runs = 20;
+    query::refresh_stats(&pool, agg).await.unwrap();
+    let lists: Vec<(&str, JobQuery)> = vec![
+        ("list page 1 (unfiltered)", JobQuery::default()),
+        ("list page 50", q(&[("page", "50")])),
+        (
+            "filter remote + full_time",
+            q(&[("remote_policy", "remote"), ("job_type", "full_time")]),
+        ),
+        ("filter company (one tenant)", q(&[("company", "co-42")])),
+        ("filter location substring", q(&[("location", "lisb")])),
+        (
+            "filter salary_min high, -salary_max",
+            q(&[("salary_min", "190000"), ("ordering", "-salary_max")]),
+        ),
+        ("broad search q=engineer (ranked)", q(&[("q", "engineer")])),
+        (
+            "broad search q=engineer newest",
+            q(&[("q", "engineer"), ("ordering", "-published_at")]),
+        ),
+        (
+            "medium search q=\"security architect\"",
+            q(&[("q", "\"security architect\"")]),
+        ),
+        ("rare search q=term19999", q(&[("q", "term19999")])),
+        ("no-match search q=zzzxqj", q(&[("q", "zzzxqj")])),
+        (
+            "search + filters",
+            q(&[
+                ("q", "developer"),
+                ("remote_policy", "remote"),
+                ("location", "berlin"),
+            ]),
+        ),
+    ];
+    for (name, jq) in &lists {
+        let mut t = Vec::new();
+        let mut count = 0;
+        for _ in 0..runs {
+            let s = Instant::now();
+            let page = query::search_jobs(&pool, agg, jq).await.unwrap();
+            t.push(s.elapsed());
+            count = page.count;
+        }
+        report(&format!("jobs: {name} (count {count})"), t);
+    }
+    let facets: Vec<(&str, JobQuery)> = vec![
+        ("facets unfiltered", JobQuery::default()),
+        ("facets remote", q(&[("remote_policy", "remote")])),
+        ("facets company", q(&[("company", "co-42")])),
+        ("facets broad q=engineer", q(&[("q", "engineer")])),
+        ("facets rare q=term19999", q(&[("q", "term19999")])),
+    ];
+    for (name, jq) in &facets {
+        let mut t = Vec::new();
+        for _ in 0..runs {
+            let s = Instant::now();
+            query::facets(&pool, agg, jq).await.unwrap();
+            t.push(s.elapsed());
+        }
+        report(name, t);
+    }
+    let ids: Vec<uuid::Uuid> =
+        sqlx::query_scalar("SELECT job_id FROM public.job_catalog TABLESAMPLE SYSTEM (1) LIMIT 20")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let mut t = Vec::new();
+    for id in &ids {
+        let s = Instant::now();
+        query::get_job(&pool, *id).await.unwrap();
+        t.push(s.elapsed());
+    }
+    report("detail", t);
+    let mut t = Vec::new();
+    for _ in 0..runs {
+        let s = Instant::now();
+        query::list_companies(&pool, 1, 20).await.unwrap();
+        t.push(s.elapsed());
+    }
+    report("companies page 1", t);
+    let mut t = Vec::new();
+    for _ in 0..runs {
+        let s = Instant::now();
+        let starts = query::sitemap_shards(&pool, agg, query::SITEMAP_SHARD_SIZE)
+            .await
+            .unwrap();
+        query::sitemap_page(&pool, starts[starts.len() / 2], query::SITEMAP_SHARD_SIZE)
+            .await
+            .unwrap();
+        t.push(s.elapsed());
+    }
+    report("sitemap: shard index + one 50k-URL shard", t);
+    let s = Instant::now();
+    query::refresh_stats(&pool, agg).await.unwrap();
+    report(
+        "refresh_stats (scheduler, not per request)",
+        vec![s.elapsed()],
+    );
+}

@@ -1,0 +1,150 @@
+//! Shared by the browser tests: start the real `careers` binary on a free port over a test
+//! database, wait until it is ready, and run a Playwright journey file under Node's test runner.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::TestDb;
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The server process; killed when dropped, however the test ends.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    data_dir: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+impl Server {
+    /// Starts `careers serve` over `db` and waits until `/readyz` answers.
+    pub async fn start(db: &TestDb) -> Server {
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let data_dir = std::env::temp_dir().join(format!("careers-e2e-{}", db.name));
+        let child = Command::new(env!("CARGO_BIN_EXE_careers"))
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", database_url(db))
+            .env("CAREERS_DATA_DIR", &data_dir)
+            .env("CAREERS_RECONCILE_CRON", "off")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("cannot start the careers binary");
+        let mut server = Server {
+            child,
+            base,
+            data_dir,
+        };
+        server.wait_ready().await;
+        server
+    }
+
+    async fn wait_ready(&mut self) {
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(r) = client.get(format!("{}/readyz", self.base)).send().await
+                && r.status().is_success()
+            {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("the server exited before it was ready: {status}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server was not ready within 60 s"
+            );
+            // Polling interval of the readiness probe (not a wait for work).
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// A URL for the test database that another process can use.
+pub fn database_url(db: &TestDb) -> String {
+    if let Ok(url) = std::env::var("DATABASE_URL")
+        && !url.trim().is_empty()
+    {
+        let mut u = url::Url::parse(&url).unwrap();
+        u.set_path(&format!("/{}", db.name));
+        return u.to_string();
+    }
+    let o = db.options();
+    let mut url = format!(
+        "postgres://{}@localhost:{}/{}",
+        o.get_username(),
+        o.get_port(),
+        db.name
+    );
+    if let Some(socket) = o.get_socket() {
+        url.push_str(&format!("?host={}", socket.display()));
+    } else {
+        url = url.replace("localhost", o.get_host());
+    }
+    url
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The `end2end/` directory, with its npm dependencies installed; fails with an install hint when
+/// node or Chromium is missing.
+pub fn prepare() -> PathBuf {
+    let found = Command::new("node")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        found,
+        "`node` is required by the end-to-end tests. Install it: apt-get install -y nodejs npm"
+    );
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "Chromium is required by the end-to-end tests but {CHROMIUM} is missing. Install it: apt-get install -y chromium"
+    );
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("end2end");
+    if !dir.join("node_modules/playwright-core").exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .expect("cannot run npm (install Node.js and npm: apt-get install -y nodejs npm)");
+        assert!(status.success(), "`npm ci` in end2end/ failed");
+    }
+    dir
+}
+
+/// Runs one journey file with Node's test runner; `env` adds variables for it.
+pub fn run_journeys(dir: &Path, file: &str, base: &str, env: &[(&str, String)]) {
+    let mut cmd = Command::new("node");
+    cmd.args(["--test", file])
+        .current_dir(dir)
+        .env("BASE_URL", base)
+        .env("CHROMIUM_PATH", CHROMIUM)
+        .env("SCREENSHOT_DIR", dir.join("screenshots"));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let status = cmd.status().expect("cannot run node");
+    assert!(
+        status.success(),
+        "the browser journeys in {file} failed (see the output above)"
+    );
+}
