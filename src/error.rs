@@ -1,11 +1,94 @@
 //! One error type for requests (`AppError`), rendered as RFC 9457 problem+json, plus `FieldError`
-//! and `FieldErrors` for validation messages keyed by field name.
+//! and `FieldErrors` for validation messages keyed by field name, and [`loggable`]: what of an
+//! error may go into a log.
 
 use std::collections::BTreeMap;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+
+/// An error as it may be logged or stored for operators: the chain of messages, with the errors
+/// that can carry personal data reduced to what identifies the failure. A database error keeps its
+/// SQLSTATE, constraint and table, and its message only for the classes whose messages name schema
+/// objects or conditions (a data exception quotes the value: `invalid input syntax for type uuid:
+/// "…"`; the detail, `Key (email)=(…)`, is never kept); an SMTP error keeps its class and
+/// reply code (servers echo the recipient address in the reply text). No backtrace.
+///
+/// The other messages in a chain are this crate's own contexts, which never name a person, and
+/// library errors that describe a condition (I/O, timeouts).
+pub fn loggable(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = Vec::new();
+    let mut next = Some(e);
+    while let Some(err) = next {
+        if let Some(db) = err.downcast_ref::<sqlx::Error>() {
+            parts.push(loggable_sqlx(db));
+            break;
+        }
+        if let Some(smtp) = err.downcast_ref::<lettre::transport::smtp::Error>() {
+            parts.push(loggable_smtp(smtp));
+            break;
+        }
+        parts.push(err.to_string());
+        next = err.source();
+    }
+    parts.join(": ")
+}
+
+fn loggable_sqlx(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            let mut s = format!("database error {code}");
+            // Classes whose messages name only schema objects or the server's condition
+            // (connection, transaction, undefined object, resources, shutdown, …); data
+            // exceptions (22), raised exceptions (P0) and the rest can quote values.
+            const SCHEMA_OR_CONDITION: &[&str] = &[
+                "08", "0A", "25", "3D", "3F", "40", "42", "53", "54", "55", "57", "58",
+            ];
+            if SCHEMA_OR_CONDITION.iter().any(|c| code.starts_with(c)) {
+                s.push_str(&format!(": {}", db.message()));
+            }
+            if let Some(c) = db.constraint() {
+                s.push_str(&format!(" (constraint {c})"));
+            }
+            if let Some(t) = db.table() {
+                s.push_str(&format!(" (table {t})"));
+            }
+            s
+        }
+        sqlx::Error::ColumnDecode { index, .. } => format!("cannot decode column {index}"),
+        sqlx::Error::Decode(_) => "cannot decode a value".into(),
+        sqlx::Error::Encode(_) => "cannot encode a value".into(),
+        sqlx::Error::Protocol(_) => "database protocol error".into(),
+        sqlx::Error::Io(io) => format!("database I/O error ({:?})", io.kind()),
+        sqlx::Error::Tls(_) => "database TLS error".into(),
+        // The remaining kinds name a condition, not data (pool timed out, row not found, …).
+        other => other.to_string(),
+    }
+}
+
+fn loggable_smtp(e: &lettre::transport::smtp::Error) -> String {
+    let class = if e.is_permanent() {
+        "permanent SMTP error"
+    } else if e.is_transient() {
+        "transient SMTP error"
+    } else if e.is_timeout() {
+        "SMTP timeout"
+    } else if e.is_tls() {
+        "SMTP TLS error"
+    } else if e.is_response() {
+        "unreadable SMTP response"
+    } else if e.is_client() {
+        "SMTP client error"
+    } else {
+        "SMTP connection error"
+    };
+    match e.status() {
+        Some(code) => format!("{class} {code}"),
+        None => class.to_string(),
+    }
+}
 
 /// One validation message for one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,7 +283,7 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::Internal(e) = &self {
-            tracing::error!(error = ?e, "request failed");
+            tracing::error!(error = %loggable(e.as_ref()), "request failed");
         }
         let status = self.status();
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
@@ -233,6 +316,19 @@ mod tests {
         let json = serde_json::to_value(&p).unwrap();
         assert_eq!(json["errors"]["page_size"][0], "must be between 1 and 100");
         assert!(json["type"].as_str().unwrap().starts_with("https://"));
+    }
+
+    #[test]
+    fn loggable_errors_keep_contexts_and_drop_what_a_database_quotes() {
+        let e = anyhow::Error::new(sqlx::Error::Protocol(
+            "invalid input syntax: \"ada@example.com\"".into(),
+        ))
+        .context("saving the application");
+        let s = loggable(e.as_ref());
+        assert_eq!(s, "saving the application: database protocol error");
+        let io =
+            anyhow::Error::new(std::io::Error::other("disk full")).context("writing the resume");
+        assert_eq!(loggable(io.as_ref()), "writing the resume: disk full");
     }
 
     #[test]

@@ -80,8 +80,9 @@ pub async fn attempt(
                 Some(u) => {
                     let locked = record_failure(pool, u.id).await?.is_some();
                     if locked {
-                        // Ids only: never the email address or the password.
-                        tracing::warn!(user_id = %u.id, ip = %ip, "admin account locked after failed sign-ins");
+                        // The account id only: never the email address, the password or the
+                        // client's IP address (personal data).
+                        tracing::warn!(user_id = %u.id, "admin account locked after failed sign-ins");
                     }
                     locked
                 }

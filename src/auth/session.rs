@@ -50,7 +50,7 @@ pub async fn current(session: &Session) -> Option<SessionAuth> {
     match session.get::<SessionAuth>(AUTH_KEY).await {
         Ok(auth) => auth,
         Err(e) => {
-            tracing::warn!(error = %e, "unreadable admin session; treating it as signed out");
+            tracing::warn!(error = %crate::error::loggable(&e), "unreadable admin session; treating it as signed out");
             None
         }
     }

@@ -46,7 +46,10 @@ pub async fn sweep(pool: &PgPool, trigger: &str) -> anyhow::Result<Report> {
     for (tenant_id, job_ids) in candidates {
         let (slug, outcome) = match sweep_tenant(pool, tenant_id, &job_ids).await {
             Ok((slug, drift)) => (slug, Ok(drift)),
-            Err(e) => (tenant_id.to_string(), Err(format!("{e:#}"))),
+            Err(e) => (
+                tenant_id.to_string(),
+                Err(crate::error::loggable(e.as_ref())),
+            ),
         };
         results.push(TenantResult {
             tenant_id,

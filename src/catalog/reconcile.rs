@@ -140,7 +140,7 @@ async fn reconcile_tenants(
             let _permit = permits.acquire_owned().await;
             let outcome = reconcile_one(&pool, &tenant, dry_run)
                 .await
-                .map_err(|e| format!("{e:#}"));
+                .map_err(|e| crate::error::loggable(e.as_ref()));
             TenantResult {
                 tenant_id: tenant.id,
                 slug: tenant.slug,

@@ -172,14 +172,16 @@ pub async fn drain_outbox(pool: &PgPool, settings: &Settings) -> anyhow::Result<
                 sent += 1;
             }
             Err(e) => {
-                // The recipient address is personal data: log the outbox id only.
-                tracing::warn!(mail_id = %m.id, attempts = m.attempts + 1, error = %format!("{e:#}"), "mail not sent; will retry");
+                // The recipient address is personal data, and SMTP replies echo it: the outbox
+                // id and the failure's class and code only, in the log and on the row.
+                let error = crate::error::loggable(e.as_ref());
+                tracing::warn!(mail_id = %m.id, attempts = m.attempts + 1, %error, "mail not sent; will retry");
                 sqlx::query(
                     "UPDATE public.mail_outbox SET attempts = attempts + 1, last_error = $2,
                             next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1",
                 )
                 .bind(m.id)
-                .bind(format!("{e:#}").chars().take(1000).collect::<String>())
+                .bind(error.chars().take(1000).collect::<String>())
                 .bind(backoff_secs(m.attempts + 1) as f64)
                 .execute(&mut *tx)
                 .await?;

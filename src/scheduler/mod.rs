@@ -175,7 +175,7 @@ impl Scheduler {
         .execute(&self.ctx.pool)
         .await
         {
-            tracing::warn!(task = task.name, error = %e, "could not prune old scheduler claims");
+            tracing::warn!(task = task.name, error = %crate::error::loggable(&e), "could not prune old scheduler claims");
         }
         Ok(Some(report))
     }
@@ -221,7 +221,7 @@ impl Scheduler {
                     tracing::debug!(task = task.name, %slot, "slot claimed by another instance")
                 }
                 Err(e) => {
-                    tracing::error!(task = task.name, %slot, error = %format!("{e:#}"), "scheduled task failed")
+                    tracing::error!(task = task.name, %slot, error = %crate::error::loggable(e.as_ref()), "scheduled task failed")
                 }
             }
         }

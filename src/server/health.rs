@@ -27,7 +27,7 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             "ready\n",
         ),
         Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
+            tracing::warn!(error = %crate::error::loggable(&e), "readiness check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 [(header::CACHE_CONTROL, "no-store")],

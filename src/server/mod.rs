@@ -27,7 +27,7 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     .context("server error")?;
     tracing::info!("server stopped");
     if let Err(e) = state_views.flush(&pool).await {
-        tracing::warn!(error = %e, "could not flush the last job views");
+        tracing::warn!(error = %crate::error::loggable(&e), "could not flush the last job views");
     }
     Ok(())
 }

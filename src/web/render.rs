@@ -31,7 +31,7 @@ where
     let bytes = match axum::body::to_bytes(body, usize::MAX).await {
         Ok(b) => b,
         Err(e) => {
-            tracing::error!(error = %e, "page rendering failed");
+            tracing::error!(error = %crate::error::loggable(&e), "page rendering failed");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };

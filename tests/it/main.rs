@@ -28,6 +28,7 @@ mod catalog_views;
 mod import;
 mod intake;
 mod intake_mail;
+mod privacy_logs;
 mod scheduler;
 mod seed;
 mod site_apply;

@@ -41,7 +41,7 @@ async fn run(ctx: TaskContext) -> anyhow::Result<RunReport> {
         chrono::Utc::now().timestamp() as f64,
     );
     if let Err(e) = reconcile::prune_runs(&ctx.pool, KEEP_RUNS_DAYS).await {
-        tracing::warn!(error = %e, "could not prune old sync runs");
+        tracing::warn!(error = %crate::error::loggable(&e), "could not prune old sync runs");
     }
     Ok(report.into())
 }

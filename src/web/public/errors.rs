@@ -99,7 +99,7 @@ pub async fn from_app_error(uri: &Uri, err: AppError) -> Response {
             page(uri, StatusCode::BAD_REQUEST, "Bad request".into(), detail).await
         }
         AppError::Internal(e) => {
-            tracing::error!(error = ?e, "page failed");
+            tracing::error!(error = %crate::error::loggable(e.as_ref()), "page failed");
             page(
                 uri,
                 StatusCode::INTERNAL_SERVER_ERROR,

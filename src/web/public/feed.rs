@@ -48,7 +48,7 @@ pub async fn handler(State(state): State<AppState>, uri: Uri) -> Response {
     let jobs = match query::newest(&state.pool, &q, FEED_SIZE).await {
         Ok(j) => j,
         Err(e) => {
-            tracing::error!(error = %e, "feed query failed");
+            tracing::error!(error = %crate::error::loggable(&e), "feed query failed");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };

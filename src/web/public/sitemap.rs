@@ -133,7 +133,7 @@ fn xml_response(r: sqlx::Result<Option<String>>) -> Response {
             .into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "sitemap query failed");
+            tracing::error!(error = %crate::error::loggable(&e), "sitemap query failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
