@@ -35,6 +35,25 @@ impl ResumeKind {
         }
     }
 
+    /// The kind a stored content type names, by its essence (`text/plain; charset=utf-8` and
+    /// `TEXT/PLAIN` are both text); `None` for a type intake never stores.
+    pub fn from_content_type(stored: &str) -> Option<Self> {
+        let essence = stored.split(';').next().unwrap_or_default().trim();
+        [
+            ResumeKind::Pdf,
+            ResumeKind::Doc,
+            ResumeKind::Docx,
+            ResumeKind::Rtf,
+            ResumeKind::Text,
+        ]
+        .into_iter()
+        .find(|k| {
+            let own = k.content_type().split(';').next().unwrap_or_default();
+            own.eq_ignore_ascii_case(essence)
+                || (*k == ResumeKind::Rtf && essence.eq_ignore_ascii_case("text/rtf"))
+        })
+    }
+
     pub fn extension(self) -> &'static str {
         match self {
             ResumeKind::Pdf => "pdf",

@@ -301,3 +301,40 @@ async fn the_dashboard_shows_open_jobs_recent_applications_closing_jobs_and_the_
     assert!(page.body.contains(&format!("Run #{run}")));
     assert!(page.body.contains("2 updated") && page.body.contains("5"));
 }
+
+#[tokio::test]
+async fn a_text_resume_sent_through_the_api_downloads_as_text() {
+    let db = TestDb::new().await;
+    let app = router(db.state());
+    let t = tenant_with_user(&db.pool, "acme").await;
+    let c = sign_in(&app, &t.email).await;
+    let job = create_job(&db.pool, &t.tenant, "Backend Engineer", PostingStatus::Open).await;
+    let resume = "Ada Lovelace\nAnalytical engines, 1843–present\n".as_bytes();
+    let (ct, body) = crate::support::api::multipart(
+        &[
+            ("first_name", "Ada"),
+            ("last_name", "Lovelace"),
+            ("email", "ada@x.example"),
+            ("consent", "true"),
+        ],
+        Some(("cv.txt", resume)),
+    );
+    let r = crate::support::api::send(
+        &app,
+        axum::http::Request::post(format!("/api/v1/careers/jobs/{job}/apply/"))
+            .header(header::CONTENT_TYPE, ct)
+            .body(axum::body::Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.body["application_id"].as_str().unwrap();
+    let res = c.get(&format!("/admin/applications/{id}/resume")).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.bytes, resume);
+    assert_eq!(
+        res.headers[header::CONTENT_TYPE],
+        "text/plain; charset=utf-8"
+    );
+    assert_eq!(res.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+}

@@ -182,21 +182,12 @@ pub async fn resume(
     Ok(res)
 }
 
-/// Only the resume types intake accepts keep their type; anything else downloads as bytes.
+/// Only the resume types intake accepts keep their type (served as intake names it, e.g. text
+/// with its charset); anything else downloads as bytes.
 fn safe_content_type(stored: &str) -> HeaderValue {
-    const KNOWN: &[&str] = &[
-        "application/pdf",
-        "application/msword",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/rtf",
-        "text/rtf",
-        "text/plain",
-    ];
-    if KNOWN.contains(&stored) {
-        HeaderValue::from_str(stored)
-            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
-    } else {
-        HeaderValue::from_static("application/octet-stream")
+    match crate::applications::resume::ResumeKind::from_content_type(stored) {
+        Some(kind) => HeaderValue::from_static(kind.content_type()),
+        None => HeaderValue::from_static("application/octet-stream"),
     }
 }
 
@@ -401,6 +392,18 @@ fn view(page: DetailPage) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_stored_resume_type_downloads_with_its_type() {
+        assert_eq!(
+            safe_content_type("text/plain; charset=utf-8"),
+            "text/plain; charset=utf-8"
+        );
+        assert_eq!(safe_content_type("text/plain"), "text/plain; charset=utf-8");
+        assert_eq!(safe_content_type("application/pdf"), "application/pdf");
+        assert_eq!(safe_content_type("text/rtf"), "application/rtf");
+        assert_eq!(safe_content_type("text/html"), "application/octet-stream");
+    }
 
     #[test]
     fn download_names_cannot_break_the_header() {
