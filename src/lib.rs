@@ -17,6 +17,7 @@
 
 pub mod api;
 pub mod applications;
+pub mod apply_body;
 pub mod auth;
 pub mod catalog;
 pub mod cli;

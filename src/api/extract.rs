@@ -1,24 +1,19 @@
 //! Request parsing for the API: query strings into validated queries (400 naming the parameter),
-//! path ids (a malformed id is simply not found), the client IP, and application bodies.
+//! path ids (a malformed id is simply not found), the client IP, and application bodies (through
+//! [`crate::apply_body`], the reader the site's form uses too).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use axum::extract::multipart::MultipartError;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::applications::intake::{ApplicationInput, ResumeUpload};
-use crate::applications::resume::MAX_RESUME_BYTES;
+use crate::applications::intake::ApplicationInput;
+use crate::apply_body::{self, BODY_LIMIT, Fields, MAX_TEXT_FIELD, ReadError};
 use crate::catalog::query::{JobQuery, MAX_PAGE_SIZE};
 use crate::error::{AppError, FieldErrors, bad_request, not_found};
-
-/// Largest application body: the resume plus room for the other fields.
-pub const APPLY_BODY_LIMIT: usize = MAX_RESUME_BYTES + 512 * 1024;
-/// Largest text field of an application.
-const MAX_TEXT_FIELD: usize = 64 * 1024;
 
 /// The query string as (name, value) pairs, percent-decoded (invalid sequences kept literally).
 pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
@@ -106,34 +101,6 @@ pub fn header_text(headers: &HeaderMap, name: &str) -> Result<Option<String>, Ap
     }
 }
 
-fn truthy(v: &str) -> bool {
-    matches!(
-        v.trim().to_ascii_lowercase().as_str(),
-        "true" | "on" | "yes" | "1"
-    )
-}
-
-/// Sets one named text value on `input`; custom answers are the `q_…` names.
-fn set_field(input: &mut ApplicationInput, name: &str, value: String) {
-    match name {
-        "first_name" => input.first_name = value,
-        "last_name" => input.last_name = value,
-        "email" => input.email = value,
-        "phone" => input.phone = Some(value),
-        "cover_letter" => input.cover_letter = Some(value),
-        "linkedin_url" => input.linkedin_url = Some(value),
-        "portfolio_url" => input.portfolio_url = Some(value),
-        "consent" => input.consent = truthy(&value),
-        "utm_source" => input.utm_source = Some(value),
-        "utm_medium" => input.utm_medium = Some(value),
-        "utm_campaign" => input.utm_campaign = Some(value),
-        n if n.starts_with("q_") && n.len() <= 40 => {
-            input.answers.insert(n.to_string(), value);
-        }
-        _ => {}
-    }
-}
-
 /// Reads an application from a `multipart/form-data` or `application/json` body.
 pub async fn application_body(req: Request) -> Result<ApplicationInput, AppError> {
     let content_type = req
@@ -146,7 +113,22 @@ pub async fn application_body(req: Request) -> Result<ApplicationInput, AppError
         let mp = Multipart::from_request(req, &())
             .await
             .map_err(|e| bad_request(e.body_text()))?;
-        multipart_body(mp).await
+        let fields =
+            apply_body::read_multipart(mp)
+                .await
+                .map_err(|refused| match refused.error {
+                    ReadError::TooLarge => {
+                        AppError::PayloadTooLarge("The resume is larger than 10 MiB.".into())
+                    }
+                    ReadError::FieldTooLong(name) => {
+                        crate::error::invalid(&name, "This field is too long.")
+                    }
+                    ReadError::NotText(name) => crate::error::invalid(&name, "Must be UTF-8 text."),
+                    ReadError::Malformed(why) => {
+                        bad_request(format!("Malformed multipart body: {why}"))
+                    }
+                })?;
+        Ok(fields.into_input())
     } else if content_type.starts_with("application/json") {
         json_body(req).await
     } else {
@@ -156,52 +138,8 @@ pub async fn application_body(req: Request) -> Result<ApplicationInput, AppError
     }
 }
 
-fn multipart_error(e: MultipartError) -> AppError {
-    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::PayloadTooLarge("The request is larger than 10 MiB.".into())
-    } else {
-        bad_request(format!("Malformed multipart body: {}", e.body_text()))
-    }
-}
-
-async fn multipart_body(mut mp: Multipart) -> Result<ApplicationInput, AppError> {
-    let mut input = ApplicationInput::default();
-    while let Some(mut field) = mp.next_field().await.map_err(multipart_error)? {
-        let name = field.name().unwrap_or_default().to_string();
-        let is_resume = name == "resume";
-        let filename = field.file_name().unwrap_or_default().to_string();
-        let limit = if is_resume {
-            MAX_RESUME_BYTES
-        } else {
-            MAX_TEXT_FIELD
-        };
-        let mut data = Vec::new();
-        // Read chunk by chunk so an oversized part is refused without being buffered whole.
-        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-            if data.len() + chunk.len() > limit {
-                return Err(if is_resume {
-                    AppError::PayloadTooLarge("The resume is larger than 10 MiB.".into())
-                } else {
-                    crate::error::invalid(&name, "This field is too long.")
-                });
-            }
-            data.extend_from_slice(&chunk);
-        }
-        if is_resume {
-            if !data.is_empty() {
-                input.resume = Some(ResumeUpload { filename, data });
-            }
-        } else {
-            let text = String::from_utf8(data)
-                .map_err(|_| crate::error::invalid(&name, "Must be UTF-8 text."))?;
-            set_field(&mut input, &name, text);
-        }
-    }
-    Ok(input)
-}
-
 async fn json_body(req: Request) -> Result<ApplicationInput, AppError> {
-    let bytes = axum::body::to_bytes(req.into_body(), APPLY_BODY_LIMIT)
+    let bytes = axum::body::to_bytes(req.into_body(), BODY_LIMIT)
         .await
         .map_err(|_| AppError::PayloadTooLarge("The request body is too large.".into()))?;
     let value: Value = serde_json::from_slice(&bytes)
@@ -209,7 +147,7 @@ async fn json_body(req: Request) -> Result<ApplicationInput, AppError> {
     let Value::Object(map) = value else {
         return Err(bad_request("The body must be a JSON object."));
     };
-    let mut input = ApplicationInput::default();
+    let mut fields = Fields::default();
     let mut errs = FieldErrors::new();
     for (k, v) in map {
         let text = match v {
@@ -226,7 +164,7 @@ async fn json_body(req: Request) -> Result<ApplicationInput, AppError> {
             errs.add(&k, "This field is too long.");
             continue;
         }
-        set_field(&mut input, &k, text);
+        fields.values.insert(k, text);
     }
-    errs.into_result().map(|()| input)
+    errs.into_result().map(|()| fields.into_input())
 }

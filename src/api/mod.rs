@@ -56,8 +56,8 @@ fn cors() -> CorsLayer {
 pub fn routes() -> Router<AppState> {
     // Bodies beyond the cap are refused while streaming (413), never buffered whole.
     let apply = post(jobs::apply::apply)
-        .layer::<_, Infallible>(DefaultBodyLimit::max(extract::APPLY_BODY_LIMIT))
-        .layer::<_, Infallible>(RequestBodyLimitLayer::new(extract::APPLY_BODY_LIMIT));
+        .layer::<_, Infallible>(DefaultBodyLimit::max(crate::apply_body::BODY_LIMIT))
+        .layer::<_, Infallible>(RequestBodyLimitLayer::new(crate::apply_body::BODY_LIMIT));
     Router::new()
         .route(PATHS[0], get(jobs::list::list_jobs))
         .route(PATHS[1], get(jobs::detail::get_job))

@@ -5,3 +5,4 @@ pub mod form;
 pub mod intake;
 pub mod pipeline;
 pub mod resume;
+pub mod validate;

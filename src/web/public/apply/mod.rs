@@ -4,35 +4,26 @@
 //! and a summary linking to them; on success 303 to the confirmation page; a duplicate gets a
 //! friendly explanation.
 
-use std::collections::BTreeMap;
-
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use uuid::Uuid;
 
+mod view;
+
 use super::form_guard::{self, TokenCheck};
 use super::{errors, job::gone_or_missing, query_pairs};
 use crate::applications::intake::{
     self, ApplicationInput, IntakeContext, IntakeError, ResumeUpload,
 };
-use crate::applications::resume::{ACCEPT, MAX_RESUME_BYTES};
+use crate::apply_body::{self, Fields, ReadError, Refused, Values};
 use crate::catalog::query::{self, JobDetail};
 use crate::error::FieldErrors;
-use crate::postings::model::{Question, QuestionType};
 use crate::state::AppState;
-use crate::web::components::form::{ErrorSummary, FieldMessage, SummaryItem, TextArea};
-use crate::web::components::format;
-use crate::web::components::job_card::Logo;
 use crate::web::layout::{Document, Head, Section};
 use crate::web::render;
-
-/// Request body limit of the apply POST: the largest resume plus room for the text fields.
-pub const BODY_LIMIT: usize = MAX_RESUME_BYTES + 512 * 1024;
-
-/// What the person typed (never the file), by field name.
-type Values = BTreeMap<String, String>;
+use view::ApplyView;
 
 /// The form's state for one render.
 #[derive(Debug, Clone, Default)]
@@ -102,36 +93,56 @@ pub async fn submit(
     };
     let job_id = job.summary.id;
     let data_dir = state.settings.data_dir.clone();
-    let fresh_token = || form_guard::issue(&data_dir, job_id, now_secs());
-    let parsed = match multipart {
-        Ok(mp) => read_form(mp).await,
-        Err(_) => Err(ReadError::NotMultipart),
-    };
-    let (values, resume) = match parsed {
-        Ok(v) => v,
-        Err(ReadError::TooLarge(values)) => {
-            let mut errors = FieldErrors::new();
-            errors.add(
-                "resume",
-                "The file is larger than 10 MB. Attach a smaller file.",
-            );
-            let form = FormState {
-                values,
-                errors,
-                token: fresh_token(),
-                notice: None,
-            };
-            return render_form(&state, &uri, StatusCode::UNPROCESSABLE_ENTITY, job, form).await;
+    // Every way back to the form: what was typed, one message (beside a field or over the form).
+    let again = |values: Values, error: Option<(&str, &str)>, notice: Option<&str>| {
+        let mut errors = FieldErrors::new();
+        if let Some((field, message)) = error {
+            errors.add(field, message);
         }
-        Err(ReadError::NotMultipart) => {
-            let form = FormState {
-                token: fresh_token(),
-                notice: Some(
-                    "Your application could not be read. Please fill in the form again.".into(),
+        FormState {
+            values,
+            errors,
+            token: form_guard::issue(&data_dir, job_id, now_secs()),
+            notice: notice.map(str::to_string),
+        }
+    };
+    let read = match multipart {
+        Ok(mp) => apply_body::read_multipart(mp).await,
+        Err(_) => Err(Refused {
+            error: ReadError::Malformed(String::new()),
+            values: Values::new(),
+        }),
+    };
+    let Fields { values, resume } = match read {
+        Ok(fields) => fields,
+        Err(Refused { error, values }) => {
+            let (status, form) = match error {
+                ReadError::TooLarge => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    again(values, Some(("resume", TOO_LARGE)), None),
                 ),
-                ..Default::default()
+                ReadError::FieldTooLong(name) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    again(values, Some((&name, "This is too long. Shorten it.")), None),
+                ),
+                ReadError::NotText(name) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    again(
+                        values,
+                        Some((&name, "This could not be read as text.")),
+                        None,
+                    ),
+                ),
+                ReadError::Malformed(_) => (
+                    StatusCode::BAD_REQUEST,
+                    again(
+                        Values::new(),
+                        None,
+                        Some("Your application could not be read. Please fill in the form again."),
+                    ),
+                ),
             };
-            return render_form(&state, &uri, StatusCode::BAD_REQUEST, job, form).await;
+            return render_form(&state, &uri, status, job, form).await;
         }
     };
     let sent_token = values.get(form_guard::TOKEN).cloned().unwrap_or_default();
@@ -143,12 +154,7 @@ pub async fn submit(
             } else {
                 "We could not verify this form. Check your answers, attach your resume again and send it."
             };
-            let form = FormState {
-                values,
-                errors: FieldErrors::new(),
-                token: fresh_token(),
-                notice: Some(notice.into()),
-            };
+            let form = again(values, None, Some(notice));
             return render_form(&state, &uri, StatusCode::UNPROCESSABLE_ENTITY, job, form).await;
         }
     };
@@ -162,120 +168,46 @@ pub async fn submit(
         .and_then(|v| v.to_str().ok())
         .map(|s| s.chars().take(500).collect());
     let input = to_input(&values, &job, resume);
-    match intake::submit(&state.pool, job_id, input, ctx).await {
-        Ok(_) => Redirect::to(&format!("/jobs/{job_id}/apply/sent")).into_response(),
+    let (field_error, values) = match intake::submit(&state.pool, job_id, input, ctx).await {
+        Ok(_) => return Redirect::to(&format!("/jobs/{job_id}/apply/sent")).into_response(),
         Err(IntakeError::Invalid(errors)) => {
             let form = FormState {
-                values,
                 errors,
-                token: fresh_token(),
-                notice: None,
+                ..again(values, None, None)
             };
-            render_form(&state, &uri, StatusCode::UNPROCESSABLE_ENTITY, job, form).await
+            return render_form(&state, &uri, StatusCode::UNPROCESSABLE_ENTITY, job, form).await;
         }
-        Err(IntakeError::ResumeTooLarge) => {
-            let mut errors = FieldErrors::new();
-            errors.add(
-                "resume",
-                "The file is larger than 10 MB. Attach a smaller file.",
-            );
-            let form = FormState {
-                values,
-                errors,
-                token: fresh_token(),
-                notice: None,
-            };
-            render_form(&state, &uri, StatusCode::UNPROCESSABLE_ENTITY, job, form).await
-        }
-        Err(IntakeError::UnsupportedResume(_)) => {
-            let mut errors = FieldErrors::new();
-            errors.add(
-                "resume",
-                "Attach your resume as a PDF, DOC, DOCX, RTF or TXT file.",
-            );
-            let form = FormState {
-                values,
-                errors,
-                token: fresh_token(),
-                notice: None,
-            };
-            render_form(&state, &uri, StatusCode::UNPROCESSABLE_ENTITY, job, form).await
-        }
-        Err(IntakeError::Duplicate) => duplicate(&uri, job).await,
-        Err(IntakeError::NotFound) => gone_or_missing(&state, job_id, &uri).await,
-        Err(e) => errors::from_app_error(&uri, e.into()).await,
-    }
+        Err(IntakeError::ResumeTooLarge) => (TOO_LARGE, values),
+        Err(IntakeError::UnsupportedResume(_)) => (
+            "Attach your resume as a PDF, DOC, DOCX, RTF or TXT file.",
+            values,
+        ),
+        Err(IntakeError::Duplicate) => return duplicate(&uri, job).await,
+        Err(IntakeError::NotFound) => return gone_or_missing(&state, job_id, &uri).await,
+        Err(e) => return errors::from_app_error(&uri, e.into()).await,
+    };
+    let form = again(values, Some(("resume", field_error)), None);
+    render_form(&state, &uri, StatusCode::UNPROCESSABLE_ENTITY, job, form).await
 }
 
-enum ReadError {
-    TooLarge(Values),
-    NotMultipart,
-}
+/// The message for a resume over the limit.
+const TOO_LARGE: &str = "The file is larger than 10 MB. Attach a smaller file.";
 
-/// Reads the multipart body: text fields into `Values`, the `resume` file (if one was chosen).
-async fn read_form(mut mp: Multipart) -> Result<(Values, Option<ResumeUpload>), ReadError> {
-    let mut values = Values::new();
-    let mut resume = None;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(ReadError::TooLarge(values));
-            }
-            Err(_) => return Err(ReadError::NotMultipart),
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "resume" {
-            let filename = field.file_name().unwrap_or_default().to_string();
-            match field.bytes().await {
-                Ok(data) if data.len() > MAX_RESUME_BYTES => {
-                    return Err(ReadError::TooLarge(values));
-                }
-                Ok(data) if !data.is_empty() => {
-                    resume = Some(ResumeUpload {
-                        filename,
-                        data: data.to_vec(),
-                    });
-                }
-                Ok(_) => {}
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    return Err(ReadError::TooLarge(values));
-                }
-                Err(_) => return Err(ReadError::NotMultipart),
-            }
-        } else if let Ok(text) = field.text().await {
-            // Bounded by the body limit; a field repeated wins last, like a form post.
-            values.insert(name, text);
-        }
-    }
-    Ok((values, resume))
-}
-
+/// The application a form post makes: its fields as the API reads them, answers only to the
+/// job's own questions.
 fn to_input(values: &Values, job: &JobDetail, resume: Option<ResumeUpload>) -> ApplicationInput {
-    let get = |k: &str| values.get(k).cloned().unwrap_or_default();
-    let opt = |k: &str| values.get(k).cloned().filter(|v| !v.trim().is_empty());
-    let answers = job
-        .application_form
-        .questions
-        .iter()
-        .filter_map(|q| values.get(&q.name).map(|v| (q.name.clone(), v.clone())))
-        .collect();
-    ApplicationInput {
-        first_name: get("first_name"),
-        last_name: get("last_name"),
-        email: get("email"),
-        phone: opt("phone"),
-        cover_letter: opt("cover_letter"),
-        linkedin_url: opt("linkedin_url"),
-        portfolio_url: opt("portfolio_url"),
-        consent: values.contains_key("consent"),
-        answers,
+    let mut input = Fields {
+        values: values.clone(),
         resume,
-        utm_source: opt("utm_source"),
-        utm_medium: opt("utm_medium"),
-        utm_campaign: opt("utm_campaign"),
     }
+    .into_input();
+    input.answers.retain(|name, _| {
+        job.application_form
+            .questions
+            .iter()
+            .any(|q| &q.name == name)
+    });
+    input
 }
 
 async fn render_form(
@@ -315,324 +247,6 @@ async fn render_form(
         }
     })
     .await
-}
-
-/// The order fields appear in, for the error summary.
-fn field_order(job: &JobDetail) -> Vec<String> {
-    let mut order: Vec<String> = [
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "linkedin_url",
-        "portfolio_url",
-        "resume",
-        "cover_letter",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    order.extend(
-        job.application_form
-            .questions
-            .iter()
-            .map(|q| q.name.clone()),
-    );
-    order.push("consent".into());
-    order
-}
-
-fn summary_items(job: &JobDetail, errors: &FieldErrors) -> Vec<SummaryItem> {
-    let order = field_order(job);
-    let mut items: Vec<SummaryItem> = order
-        .iter()
-        .filter_map(|f| {
-            errors.get(f).map(|m| SummaryItem {
-                input_id: f.clone(),
-                message: m.to_string(),
-            })
-        })
-        .collect();
-    // Errors on fields the form does not show (e.g. utm_*) still get listed, linked to the top.
-    for (field, msgs) in &errors.0 {
-        if !order.contains(field) {
-            items.push(SummaryItem {
-                input_id: "apply-form".into(),
-                message: format!("{field}: {}", msgs.join(" ")),
-            });
-        }
-    }
-    items
-}
-
-/// One text-like input with its label, hint and error.
-#[allow(clippy::too_many_arguments)]
-fn text_field(
-    form: &FormState,
-    name: &'static str,
-    label: &'static str,
-    kind: &'static str,
-    autocomplete: &'static str,
-    required: bool,
-    hint: Option<&'static str>,
-) -> AnyView {
-    let error = form.errors.get(name).map(str::to_string);
-    let value = form.values.get(name).cloned().unwrap_or_default();
-    let error_id = format!("{name}-error");
-    let hint_id = format!("{name}-hint");
-    let described = [
-        hint.map(|_| hint_id.clone()),
-        error.as_ref().map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    let invalid = error.is_some();
-    view! {
-        <div class="field" class:field-invalid=invalid>
-            <label for=name>
-                {label}
-                {(!required).then(|| view! { <span class="optional">" (optional)"</span> })}
-            </label>
-            {hint.map(|h| view! { <span class="hint" id=hint_id.clone()>{h}</span> })}
-            <FieldMessage id=error_id message=error/>
-            <input
-                id=name
-                name=name
-                type=kind
-                value=value
-                autocomplete=autocomplete
-                required=required
-                aria-invalid=invalid.then_some("true")
-                aria-describedby=(!described.is_empty()).then_some(described)
-            />
-        </div>
-    }
-    .into_any()
-}
-
-fn question_field(form: &FormState, q: Question) -> AnyView {
-    let error = form.errors.get(&q.name).map(str::to_string);
-    let value = form.values.get(&q.name).cloned().unwrap_or_default();
-    let error_id = format!("{}-error", q.name);
-    let invalid = error.is_some();
-    let described = invalid.then(|| error_id.clone());
-    let optional = (!q.required).then(|| view! { <span class="optional">" (optional)"</span> });
-    let control = match q.kind {
-        QuestionType::Textarea => view! {
-            <label for=q.name.clone()>{q.label.clone()}{optional}</label>
-            <FieldMessage id=error_id message=error/>
-            <TextArea id=q.name.clone() name=q.name.clone() value=value rows=5 required=q.required
-                described_by=described.clone().unwrap_or_default() invalid=invalid/>
-        }
-        .into_any(),
-        QuestionType::Select => {
-            let options = q.options.clone();
-            view! {
-                <label for=q.name.clone()>{q.label.clone()}{optional}</label>
-                <FieldMessage id=error_id message=error/>
-                <select id=q.name.clone() name=q.name.clone() required=q.required
-                    aria-invalid=invalid.then_some("true") aria-describedby=described>
-                    <option value="" selected=value.is_empty()>"Choose…"</option>
-                    {options
-                        .into_iter()
-                        .map(|o| {
-                            let selected = o == value;
-                            let label = o.clone();
-                            view! { <option value=o selected=selected>{label}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            }
-            .into_any()
-        }
-        QuestionType::Checkbox => {
-            let checked = !value.is_empty();
-            view! {
-                <FieldMessage id=error_id message=error/>
-                <div class="checkbox-field">
-                    <input type="checkbox" id=q.name.clone() name=q.name.clone() value="on" checked=checked
-                        required=q.required aria-invalid=invalid.then_some("true") aria-describedby=described/>
-                    <label for=q.name.clone()>{q.label.clone()}{optional}</label>
-                </div>
-            }
-            .into_any()
-        }
-        QuestionType::Text | QuestionType::Url => {
-            let kind = if q.kind == QuestionType::Url {
-                "url"
-            } else {
-                "text"
-            };
-            view! {
-                <label for=q.name.clone()>{q.label.clone()}{optional}</label>
-                <FieldMessage id=error_id message=error/>
-                <input id=q.name.clone() name=q.name.clone() type=kind value=value required=q.required
-                    aria-invalid=invalid.then_some("true") aria-describedby=described/>
-            }
-            .into_any()
-        }
-    };
-    view! { <div class="field" class:field-invalid=invalid>{control}</div> }.into_any()
-}
-
-#[component]
-fn ApplyView(job: JobDetail, form: FormState) -> impl IntoView {
-    let s = job.summary.clone();
-    let items = summary_items(&job, &form.errors);
-    let has_errors = !items.is_empty();
-    let action = format!("/jobs/{}/apply", s.id);
-    let job_href = format!("/jobs/{}", s.id);
-    let req_resume = job.application_form.require_resume;
-    let req_cover = job.application_form.require_cover_letter;
-    let resume_error = form.errors.get("resume").map(str::to_string);
-    let cover_error = form.errors.get("cover_letter").map(str::to_string);
-    let consent_error = form.errors.get("consent").map(str::to_string);
-    let cover_value = form.values.get("cover_letter").cloned().unwrap_or_default();
-    let consent_checked = form.values.contains_key("consent");
-    let questions = job.application_form.questions.clone();
-    let hidden: Vec<(String, String)> = ["utm_source", "utm_medium", "utm_campaign"]
-        .iter()
-        .filter_map(|k| form.values.get(*k).map(|v| (k.to_string(), v.clone())))
-        .collect();
-    let resume_described = match &resume_error {
-        Some(_) => "resume-hint resume-error",
-        None => "resume-hint",
-    };
-    let file_was_sent = has_errors && !form.errors.0.contains_key("resume") && req_resume;
-    view! {
-        <div class="container narrow form-page">
-            <nav class="breadcrumbs" aria-label="Breadcrumb">
-                <ol>
-                    <li><a href="/jobs">"Jobs"</a></li>
-                    <li><a href=job_href.clone()>{s.title.clone()}</a></li>
-                    <li><span aria-current="page">"Apply"</span></li>
-                </ol>
-            </nav>
-            <div class="apply-summary">
-                <Logo name=s.company.name.clone() url=job.company_profile.logo_url.clone()/>
-                <div>
-                    <h1>{format!("Apply for {}", s.title)}</h1>
-                    <p>
-                        {s.company.name.clone()}
-                        " · "
-                        {format::location_line(&s.location, s.remote_policy)}
-                    </p>
-                </div>
-            </div>
-            {form.notice.clone().map(|n| view! {
-                <div class="notice" role="alert" id="form-notice" tabindex="-1" autofocus=true>
-                    <h2>"Please send the form again"</h2>
-                    <p>{n}</p>
-                </div>
-            })}
-            {has_errors.then(|| view! { <ErrorSummary items=items/> })}
-            // `novalidate`: the server's messages (beside each field, listed in the summary) replace
-            // the browser's bubbles, so every browser and assistive technology gets the same ones.
-            <form
-                id="apply-form"
-                class="form-card"
-                method="post"
-                action=action
-                enctype="multipart/form-data"
-                novalidate=true
-            >
-                <input type="hidden" name=form_guard::TOKEN value=form.token.clone()/>
-                {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()}
-                <div class="hp-field" aria-hidden="true">
-                    <label for="referral_code">"Leave this field empty"</label>
-                    <input id="referral_code" name=form_guard::HONEYPOT type="text" tabindex="-1" autocomplete="off"/>
-                </div>
-                <fieldset class="form-section">
-                    <legend>"About you"</legend>
-                    <div class="field-row">
-                        {text_field(&form, "first_name", "First name", "text", "given-name", true, None)}
-                        {text_field(&form, "last_name", "Last name", "text", "family-name", true, None)}
-                    </div>
-                    {text_field(&form, "email", "Email address", "email", "email", true,
-                        Some("We will only use this to contact you about your application."))}
-                    {text_field(&form, "phone", "Phone number", "tel", "tel", false, None)}
-                    {text_field(&form, "linkedin_url", "LinkedIn profile", "url", "url", false,
-                        Some("The full address, like https://www.linkedin.com/in/your-name"))}
-                    {text_field(&form, "portfolio_url", "Portfolio or website", "url", "url", false, None)}
-                </fieldset>
-                <fieldset class="form-section">
-                    <legend>"Your experience"</legend>
-                    <div class="field" class:field-invalid=resume_error.is_some()>
-                        <label for="resume">
-                            "Resume or CV"
-                            {(!req_resume).then(|| view! { <span class="optional">" (optional)"</span> })}
-                        </label>
-                        <span class="hint" id="resume-hint">
-                            "PDF, DOC, DOCX, RTF or TXT, up to 10 MB."
-                            {file_was_sent.then_some(" For your security, files are not kept when the form comes back: please attach it again.")}
-                        </span>
-                        <FieldMessage id="resume-error".to_string() message=resume_error.clone()/>
-                        <input
-                            id="resume"
-                            name="resume"
-                            type="file"
-                            accept=ACCEPT
-                            required=req_resume
-                            aria-invalid=resume_error.is_some().then_some("true")
-                            aria-describedby=resume_described
-                        />
-                    </div>
-                    <div class="field" class:field-invalid=cover_error.is_some()>
-                        <label for="cover_letter">
-                            "Cover letter"
-                            {(!req_cover).then(|| view! { <span class="optional">" (optional)"</span> })}
-                        </label>
-                        <FieldMessage id="cover_letter-error".to_string() message=cover_error.clone()/>
-                        <TextArea
-                            id="cover_letter".to_string()
-                            name="cover_letter".to_string()
-                            value=cover_value
-                            rows=8
-                            required=req_cover
-                            maxlength=20000
-                            described_by=if cover_error.is_some() { "cover_letter-error".to_string() } else { String::new() }
-                            invalid=cover_error.is_some()
-                        />
-                    </div>
-                </fieldset>
-                {(!questions.is_empty()).then(|| view! {
-                    <fieldset class="form-section">
-                        <legend>"Questions from the company"</legend>
-                        {questions.into_iter().map(|q| question_field(&form, q)).collect_view()}
-                    </fieldset>
-                })}
-                <fieldset class="form-section">
-                    <legend>"Your data"</legend>
-                    <p class="consent-text" id="consent-text">{job.consent_text.clone()}</p>
-                    <div class="field" class:field-invalid=consent_error.is_some()>
-                        <FieldMessage id="consent-error".to_string() message=consent_error.clone()/>
-                        <div class="checkbox-field">
-                            <input
-                                type="checkbox"
-                                id="consent"
-                                name="consent"
-                                value="yes"
-                                checked=consent_checked
-                                required=true
-                                aria-invalid=consent_error.is_some().then_some("true")
-                                aria-describedby=if consent_error.is_some() { "consent-text consent-error" } else { "consent-text" }
-                            />
-                            <label for="consent">
-                                {format!("I agree to {} processing my application as described above.", s.company.name)}
-                            </label>
-                        </div>
-                    </div>
-                </fieldset>
-                <div class="form-actions">
-                    <button type="submit" class="button-large">"Send application"</button>
-                    <a href=job_href>"Back to the job"</a>
-                </div>
-            </form>
-        </div>
-    }
-    .into_any()
 }
 
 /// The friendly answer to a second application with the same email.
@@ -710,5 +324,5 @@ pub async fn sent(State(state): State<AppState>, Path(id): Path<String>, uri: Ur
 
 /// The body limit layer of the POST route.
 pub fn body_limit() -> DefaultBodyLimit {
-    DefaultBodyLimit::max(BODY_LIMIT)
+    DefaultBodyLimit::max(apply_body::BODY_LIMIT)
 }
