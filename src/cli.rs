@@ -236,7 +236,7 @@ async fn tenant_cmd(db: &Database, cmd: TenantCommand) -> anyhow::Result<()> {
             println!("{}", t.id);
         }
         TenantCommand::List { json } => {
-            let tenants = tenancy::list(pool).await?;
+            let tenants = crate::tenants::list(pool).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&tenants)?);
             } else if tenants.is_empty() {
@@ -273,7 +273,7 @@ async fn tenant_cmd(db: &Database, cmd: TenantCommand) -> anyhow::Result<()> {
             }
         }
         TenantCommand::Suspend { slug } => {
-            let changed = tenancy::set_status(pool, &slug, false).await?;
+            let changed = crate::tenants::set_status(pool, &slug, false).await?;
             println!(
                 "{}",
                 if changed {
@@ -284,7 +284,7 @@ async fn tenant_cmd(db: &Database, cmd: TenantCommand) -> anyhow::Result<()> {
             );
         }
         TenantCommand::Activate { slug } => {
-            let changed = tenancy::set_status(pool, &slug, true).await?;
+            let changed = crate::tenants::set_status(pool, &slug, true).await?;
             println!(
                 "{}",
                 if changed {
@@ -300,7 +300,7 @@ async fn tenant_cmd(db: &Database, cmd: TenantCommand) -> anyhow::Result<()> {
                     "deleting tenant `{slug}` drops its schema and all its data; add --yes to confirm"
                 );
             }
-            tenancy::delete(pool, &slug).await?;
+            crate::tenants::delete(pool, &slug).await?;
             println!("Deleted tenant {slug}.");
         }
     }

@@ -37,5 +37,6 @@ pub mod seed;
 pub mod server;
 pub mod state;
 pub mod tenancy;
+pub mod tenants;
 pub mod text_enum;
 pub mod web;

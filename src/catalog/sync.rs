@@ -387,6 +387,16 @@ async fn repair(
     Ok(())
 }
 
+/// The tenant's new name on its catalog rows (same transaction as the rename).
+pub async fn rename_company(ttx: &mut TenantTx, tenant_id: Uuid, name: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE public.job_catalog SET company_name = $2 WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .bind(name)
+        .execute(&mut **ttx)
+        .await?;
+    Ok(())
+}
+
 /// Brings a tenant's catalog rows in line after a status change (same transaction).
 pub async fn resync_tenant(ttx: &mut TenantTx, tenant: &Tenant) -> anyhow::Result<Drift> {
     reconcile_tenant(ttx, tenant, false).await

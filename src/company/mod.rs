@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::catalog::projection::sanitize_description;
 use crate::error::FieldErrors;
-use crate::tenancy::{self, Tenant, TenantTx};
+use crate::tenancy::{Tenant, TenantTx};
 
 /// The career page as stored in the tenant schema, plus the tenant's display name.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -139,7 +139,7 @@ pub async fn save(
     form: &CareerPageForm,
 ) -> sqlx::Result<CareerPage> {
     if form.name != tenant.name {
-        tenancy::rename(ttx, tenant.id, &form.name).await?;
+        crate::tenants::rename(ttx, tenant.id, &form.name).await?;
     }
     let page = sqlx::query_as::<_, CareerPage>(&format!(
         "UPDATE career_page SET tagline = $1, about = $2, logo_url = $3, website = $4,

@@ -1,4 +1,17 @@
-//! The route table: every route the server answers, in one place.
+//! Every route the server answers, by prefix, and where each prefix's table lives. Each table is
+//! data its area owns (so its tests can walk it: the admin table drives the isolation test, the
+//! API table the OpenAPI document); this file is the one map of them, plus the middleware every
+//! response passes through.
+//!
+//! | Prefix | Table | What |
+//! |---|---|---|
+//! | `/`, `/jobs…`, `/companies…`, `/embed/jobs`, `/robots.txt`, `/sitemap.xml`, `/sitemaps/…` | [`web::public::routes`] | public pages, apply form, feeds, sitemaps |
+//! | `/admin…` | [`web::admin::routes`] ([`web::admin::route_list`]: method, path, access) | HR pages, every one behind the guard |
+//! | `/api…` | [`api::routes`] ([`api::PATHS`]) | the public JSON API and its OpenAPI document; anything else under `/api` is a JSON 404 |
+//! | `/healthz`, `/readyz`, `/metrics` | below | operations |
+//! | `/style/…`, `/favicon.svg`, `/embed.js` | [`web::assets::routes`] | static files embedded in the binary, with ETags |
+//!
+//! Anything else: [`web::public::errors::fallback`] (an HTML 404).
 
 use std::time::Duration;
 

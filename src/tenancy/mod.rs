@@ -7,7 +7,6 @@ mod tx;
 pub use schema::{InvalidSchemaName, SchemaName};
 pub use tx::TenantTx;
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
@@ -215,32 +214,6 @@ pub async fn create_in(
     Ok((tenant, ttx))
 }
 
-/// A line of `careers tenant list`.
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
-pub struct TenantSummary {
-    pub slug: String,
-    pub name: String,
-    pub status: String,
-    /// Jobs a candidate can see right now.
-    pub open_jobs: i64,
-    pub domains: Vec<String>,
-}
-
-pub async fn list(pool: &PgPool) -> anyhow::Result<Vec<TenantSummary>> {
-    let rows = sqlx::query_as::<_, TenantSummary>(
-        "SELECT t.slug, t.name, t.status,
-                (SELECT count(*) FROM public.job_catalog c
-                  WHERE c.tenant_id = t.id AND c.published_at <= now()
-                    AND (c.expires_at IS NULL OR c.expires_at > now())) AS open_jobs,
-                ARRAY(SELECT d.host FROM public.tenant_domains d
-                       WHERE d.tenant_id = t.id ORDER BY d.host) AS domains
-           FROM public.tenants t ORDER BY t.slug",
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows)
-}
-
 pub async fn find_by_slug(
     conn: &mut PgConnection,
     slug: &str,
@@ -285,46 +258,37 @@ pub async fn for_host(pool: &PgPool, host: &str) -> sqlx::Result<Option<Tenant>>
     .await
 }
 
-/// Sets a tenant's status; the catalog follows in the same transaction (suspended tenants have no
-/// catalog rows; activation republishes every publishable posting). Returns false when the
-/// status was already `status`.
-pub async fn set_status(pool: &PgPool, slug: &str, active: bool) -> Result<bool, TenantError> {
-    let status = if active { "active" } else { "suspended" };
-    let mut tx = pool.begin().await?;
-    let tenant = sqlx::query_as::<_, Tenant>(&format!(
+/// Locks the tenant `slug` for the rest of `tx`.
+pub async fn lock(tx: &mut Transaction<'_, Postgres>, slug: &str) -> Result<Tenant, TenantError> {
+    sqlx::query_as::<_, Tenant>(&format!(
         "SELECT {TENANT_COLUMNS} FROM public.tenants WHERE slug = $1 FOR UPDATE"
     ))
     .bind(slug)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?
-    .ok_or_else(|| TenantError::UnknownSlug(slug.to_string()))?;
-    if tenant.status == status {
-        return Ok(false);
-    }
-    let tenant = sqlx::query_as::<_, Tenant>(&format!(
+    .ok_or_else(|| TenantError::UnknownSlug(slug.to_string()))
+}
+
+/// Sets a tenant's status row (`active` or `suspended`); the catalog is the caller's (see
+/// [`crate::tenants::set_status`]).
+pub async fn update_status(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+    status: &str,
+) -> sqlx::Result<Tenant> {
+    sqlx::query_as::<_, Tenant>(&format!(
         "UPDATE public.tenants SET status = $2, updated_at = now() WHERE id = $1
          RETURNING {TENANT_COLUMNS}"
     ))
-    .bind(tenant.id)
+    .bind(id)
     .bind(status)
-    .fetch_one(&mut *tx)
-    .await?;
-    let mut ttx = TenantTx::from_transaction(tx, tenant.schema()).await?;
-    crate::catalog::sync::resync_tenant(&mut ttx, &tenant)
-        .await
-        .context("updating the catalog for the status change")?;
-    ttx.commit().await?;
-    Ok(true)
+    .fetch_one(&mut **tx)
+    .await
 }
 
-/// Renames a tenant; its catalog rows follow in the same transaction.
-pub async fn rename(ttx: &mut TenantTx, tenant_id: Uuid, name: &str) -> sqlx::Result<()> {
+/// Sets a tenant's name row; the catalog is the caller's (see [`crate::tenants::rename`]).
+pub async fn update_name(ttx: &mut TenantTx, tenant_id: Uuid, name: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE public.tenants SET name = $2, updated_at = now() WHERE id = $1")
-        .bind(tenant_id)
-        .bind(name)
-        .execute(&mut **ttx)
-        .await?;
-    sqlx::query("UPDATE public.job_catalog SET company_name = $2 WHERE tenant_id = $1")
         .bind(tenant_id)
         .bind(name)
         .execute(&mut **ttx)
@@ -332,29 +296,20 @@ pub async fn rename(ttx: &mut TenantTx, tenant_id: Uuid, name: &str) -> sqlx::Re
     Ok(())
 }
 
-/// Deletes a tenant: drops its schema and every public row that belongs to it, in one transaction.
-pub async fn delete(pool: &PgPool, slug: &str) -> Result<(), TenantError> {
-    let mut tx = pool.begin().await?;
-    let tenant = sqlx::query_as::<_, Tenant>(&format!(
-        "SELECT {TENANT_COLUMNS} FROM public.tenants WHERE slug = $1 FOR UPDATE"
-    ))
-    .bind(slug)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| TenantError::UnknownSlug(slug.to_string()))?;
+/// Drops a locked tenant's schema and every public row that belongs to it.
+pub async fn drop_tenant(tx: &mut Transaction<'_, Postgres>, tenant: &Tenant) -> sqlx::Result<()> {
     sqlx::raw_sql(&format!(
         "DROP SCHEMA IF EXISTS {} CASCADE",
         tenant.schema().quoted()
     ))
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     // Every public table that holds tenant rows references public.tenants ON DELETE CASCADE
     // (domains, users, catalog, profiles, sync details, outbox).
     sqlx::query("DELETE FROM public.tenants WHERE id = $1")
         .bind(tenant.id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -270,7 +270,7 @@ async fn facets_companies_and_the_career_page_have_the_documented_shapes() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body["errors"]["company"].is_array());
 
-    careers::tenancy::set_status(&db.pool, "acme", false)
+    careers::tenants::set_status(&db.pool, "acme", false)
         .await
         .unwrap();
     assert_eq!(

@@ -209,7 +209,7 @@ async fn detail_and_companies_show_public_profile_data_only_for_public_jobs() {
             .is_none()
     );
 
-    careers::tenancy::set_status(&db.pool, "hidden", false)
+    careers::tenants::set_status(&db.pool, "hidden", false)
         .await
         .unwrap();
     let page = query::list_companies(&db.pool, 1, 20).await.unwrap();

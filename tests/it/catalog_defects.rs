@@ -365,7 +365,11 @@ async fn suspending_a_tenant_hides_all_its_jobs_in_the_same_transaction_and_acti
     create(&db.pool, &other, draft("Elsewhere")).await;
     assert_eq!(catalog_rows(&db.pool, &t).await, 5);
 
-    assert!(tenancy::set_status(&db.pool, "acme", false).await.unwrap());
+    assert!(
+        careers::tenants::set_status(&db.pool, "acme", false)
+            .await
+            .unwrap()
+    );
     // Gone the moment the status change committed: nothing deferred for a reconcile to finish.
     assert_eq!(catalog_rows(&db.pool, &t).await, 0);
     assert_eq!(catalog_rows(&db.pool, &other).await, 1);
@@ -374,7 +378,11 @@ async fn suspending_a_tenant_hides_all_its_jobs_in_the_same_transaction_and_acti
     create(&db.pool, &t, draft("Saved while suspended")).await;
     assert_eq!(catalog_rows(&db.pool, &t).await, 0);
 
-    assert!(tenancy::set_status(&db.pool, "acme", true).await.unwrap());
+    assert!(
+        careers::tenants::set_status(&db.pool, "acme", true)
+            .await
+            .unwrap()
+    );
     assert_eq!(catalog_rows(&db.pool, &t).await, 6);
     assert_eq!(reconcile_all(&db.pool, true).await.totals.total(), 0);
 }

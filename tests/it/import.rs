@@ -186,7 +186,7 @@ async fn create_tenants_creates_missing_companies_and_without_it_they_are_reject
             .iter()
             .all(|x| x.reason.contains("--create-tenants"))
     );
-    assert!(tenancy::list(&db.pool).await.unwrap().is_empty());
+    assert!(careers::tenants::list(&db.pool).await.unwrap().is_empty());
 
     let r = import::import_file(
         &db.pool,

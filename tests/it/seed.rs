@@ -54,7 +54,7 @@ async fn the_same_seed_writes_the_same_data_into_two_databases() {
     let slugs = |p: &PgPool| {
         let p = p.clone();
         async move {
-            careers::tenancy::list(&p)
+            careers::tenants::list(&p)
                 .await
                 .unwrap()
                 .into_iter()
@@ -128,7 +128,7 @@ async fn demo_mode_seeds_companies_jobs_and_working_hr_logins_only_into_an_empty
     let db = TestDb::new().await;
     let logins = careers::demo::seed_demo(&db.pool).await.unwrap().unwrap();
     assert_eq!(logins.len(), 5);
-    let tenants = careers::tenancy::list(&db.pool).await.unwrap();
+    let tenants = careers::tenants::list(&db.pool).await.unwrap();
     assert_eq!(tenants.len(), 5);
     assert!(tenants.iter().all(|t| t.open_jobs >= 3), "{tenants:?}");
     assert!(tenants.iter().any(|t| !t.domains.is_empty()));
@@ -152,5 +152,5 @@ async fn demo_mode_seeds_companies_jobs_and_working_hr_logins_only_into_an_empty
     assert!(!tagline.is_empty());
     // A second start finds tenants and leaves everything alone.
     assert!(careers::demo::seed_demo(&db.pool).await.unwrap().is_none());
-    assert_eq!(careers::tenancy::list(&db.pool).await.unwrap().len(), 5);
+    assert_eq!(careers::tenants::list(&db.pool).await.unwrap().len(), 5);
 }

@@ -407,7 +407,7 @@ async fn company_pages_show_branding_and_open_jobs_and_unknown_companies_are_404
         get(&state, "/companies/nope").await.status,
         StatusCode::NOT_FOUND
     );
-    careers::tenancy::set_status(&db.pool, "globex", false)
+    careers::tenants::set_status(&db.pool, "globex", false)
         .await
         .unwrap();
     assert_eq!(

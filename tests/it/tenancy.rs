@@ -45,7 +45,7 @@ async fn creating_a_tenant_makes_its_schema_tables_and_career_page() {
         .unwrap()
         .unwrap();
     assert_eq!(found.slug, "acme");
-    let list = tenancy::list(&db.pool).await.unwrap();
+    let list = careers::tenants::list(&db.pool).await.unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(
         (
@@ -121,7 +121,7 @@ async fn deleting_a_tenant_leaves_nothing_behind() {
     careers::auth::create_user(&db.pool, "gone", "hr@gone.example", "a long password")
         .await
         .unwrap();
-    tenancy::delete(&db.pool, "gone").await.unwrap();
+    careers::tenants::delete(&db.pool, "gone").await.unwrap();
     assert!(!schema_exists(&db.pool, &t.schema_name).await);
     for table in [
         "tenants",
@@ -144,7 +144,9 @@ async fn deleting_a_tenant_leaves_nothing_behind() {
         .unwrap();
         assert_eq!(n, 0, "rows left in {table}");
     }
-    let err = tenancy::delete(&db.pool, "gone").await.unwrap_err();
+    let err = careers::tenants::delete(&db.pool, "gone")
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("careers tenant list"), "{err}");
 }
 
