@@ -4,15 +4,17 @@
 //! - [`cli`]: the `careers` command line; [`server`]: the HTTP server and its route table;
 //!   [`state`]: the application state handlers share.
 //! - [`web`]: server-rendered pages (Leptos SSR, no hydration).
-//! - [`tenancy`]: tenants, their schemas (`t_<hex>`) and `TenantTx`, the tenant-scoped transaction.
+//! - [`tenancy`]: tenants, their schemas (`t_<hex>`) and `TenantTx`, the tenant-scoped transaction;
+//!   [`tenants`]: the tenant lifecycle the catalog follows (above both).
 //! - [`postings`]: job postings and their one save path; [`catalog`]: the public job catalog.
-//! - [`applications`]: intake into the owning tenant's schema and the HR pipeline; [`mail`]: outbox.
+//! - [`applications`]: intake into the owning tenant's schema and the HR pipeline, fed by
+//!   [`apply_body`] (the one reader of application bodies); [`mail`]: outbox.
 //! - [`api`]: the public JSON API and its OpenAPI document.
 //! - [`auth`]: HR users, passwords, admin sessions, CSRF and the admin guard.
 //! - [`company`]: the career page and the admin dashboard's tenant overview.
 //! - [`scheduler`]: the in-process cron scheduler (reconcile, expiry sweep, …), one file per task.
 //! - [`import`]: `careers jobs import` (CSV); [`seed`]: deterministic synthetic data; [`demo`].
-//! - [`db`]: pool, embedded PostgreSQL, migrations; [`config`]: settings; [`error`]: `AppError`;
+//! - [`db`]: pool, embedded PostgreSQL, migrations; [`config`]: settings; [`error`]: `AppError`, loggable errors;
 //!   [`metrics`]: the Prometheus registry; [`http_cache`]: ETags.
 
 pub mod api;

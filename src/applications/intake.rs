@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::idempotency;
 use super::resume;
 use super::validate::{Valid, validate};
 use crate::catalog::projection::ApplicationForm;
@@ -176,59 +176,6 @@ async fn find_job(pool: &PgPool, job_id: Uuid) -> sqlx::Result<Option<JobRow>> {
     .await
 }
 
-/// A fingerprint of the request, so a reused idempotency key with other data is refused.
-fn request_hash(job_id: Uuid, input: &ApplicationInput) -> String {
-    let mut h = Sha256::new();
-    for part in [
-        job_id.to_string().as_str(),
-        input.email.trim().to_lowercase().as_str(),
-        input.first_name.trim(),
-        input.last_name.trim(),
-    ] {
-        h.update(part.as_bytes());
-        h.update([0]);
-    }
-    if let Some(r) = &input.resume {
-        h.update(Sha256::digest(&r.data));
-    }
-    hex::encode(h.finalize())
-}
-
-const IDEMPOTENCY_SCOPE: &str = "apply";
-
-fn idem_key(job_id: Uuid, key: &str) -> String {
-    format!("{job_id}:{key}")
-}
-
-#[derive(sqlx::FromRow)]
-struct StoredKey {
-    request_hash: String,
-    body: sqlx::types::Json<Receipt>,
-}
-
-async fn replay(
-    pool: &PgPool,
-    job_id: Uuid,
-    key: &str,
-    hash: &str,
-) -> Result<Option<Receipt>, IntakeError> {
-    let stored: Option<StoredKey> = sqlx::query_as(
-        "SELECT request_hash, body FROM public.idempotency_keys WHERE scope = $1 AND key = $2",
-    )
-    .bind(IDEMPOTENCY_SCOPE)
-    .bind(idem_key(job_id, key))
-    .fetch_optional(pool)
-    .await?;
-    match stored {
-        None => Ok(None),
-        Some(s) if s.request_hash == hash => Ok(Some(Receipt {
-            replayed: true,
-            ..s.body.0
-        })),
-        Some(_) => Err(IntakeError::KeyReused),
-    }
-}
-
 /// Receives an application for the public job `job_id`.
 pub async fn submit(
     pool: &PgPool,
@@ -262,9 +209,9 @@ pub async fn submit(
         );
         return Err(IntakeError::Invalid(errs));
     }
-    let hash = request_hash(job_id, &input);
+    let hash = idempotency::request_hash(job_id, &input);
     if let Some(k) = key
-        && let Some(r) = replay(pool, job_id, k, &hash).await?
+        && let Some(r) = idempotency::replay(pool, job_id, k, &hash).await?
     {
         return Ok(r);
     }
@@ -273,25 +220,14 @@ pub async fn submit(
         .map_err(|e| IntakeError::Internal(anyhow::anyhow!("tenant schema: {e}")))?;
     let mut ttx = TenantTx::begin(pool, &schema).await?;
     let receipt = store(&mut ttx, job_id, &job, &valid, &ctx).await?;
-    if let Some(k) = key {
-        let inserted = sqlx::query(
-            "INSERT INTO public.idempotency_keys (key, scope, request_hash, status, body)
-             VALUES ($1, $2, $3, 201, $4) ON CONFLICT (scope, key) DO NOTHING",
-        )
-        .bind(idem_key(job_id, k))
-        .bind(IDEMPOTENCY_SCOPE)
-        .bind(&hash)
-        .bind(sqlx::types::Json(&receipt))
-        .execute(&mut *ttx)
-        .await?
-        .rows_affected();
-        if inserted == 0 {
-            // A concurrent retry with the same key won: undo ours and answer with its receipt.
-            ttx.rollback().await?;
-            return replay(pool, job_id, k, &hash)
-                .await?
-                .ok_or_else(|| IntakeError::Internal(anyhow::anyhow!("idempotency row vanished")));
-        }
+    if let Some(k) = key
+        && !idempotency::remember(&mut ttx, job_id, k, &hash, &receipt).await?
+    {
+        // A concurrent retry with the same key won: undo ours and answer with its receipt.
+        ttx.rollback().await?;
+        return idempotency::replay(pool, job_id, k, &hash)
+            .await?
+            .ok_or_else(|| IntakeError::Internal(anyhow::anyhow!("idempotency row vanished")));
     }
     ttx.commit().await?;
     Ok(receipt)

@@ -1,7 +1,9 @@
 //! Applications in a tenant's schema: the public intake ([`intake`]), the fields of its form
-//! ([`form`]) and the resume checks it relies on ([`resume`]); and the HR pipeline ([`pipeline`]).
+//! ([`form`]), the checks it runs ([`validate`], [`resume`]) and its retries
+//! ([`idempotency`]); and the HR pipeline ([`pipeline`]).
 
 pub mod form;
+pub mod idempotency;
 pub mod intake;
 pub mod pipeline;
 pub mod resume;

@@ -10,7 +10,6 @@ use tower_sessions::Session;
 
 use super::session::{self, CSRF_KEY};
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// Name of the hidden form field that carries the token.
 pub const FIELD: &str = "_csrf";
@@ -67,11 +66,11 @@ impl Refusal {
 /// (or to the login form) must also carry the session's token. An anonymous request to any other
 /// admin route passes on to the guard, which sends it to the login page: without a session nothing
 /// can change anyway. Returns the request (with its body re-assembled) when it may proceed.
-pub async fn verify(state: &AppState, req: Request) -> Result<Request, Result<Refusal, AppError>> {
+pub async fn verify(public_url: &str, req: Request) -> Result<Request, Result<Refusal, AppError>> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(req);
     }
-    if !same_origin(req.headers(), &state.settings.public_url) {
+    if !same_origin(req.headers(), public_url) {
         return Err(Ok(Refusal::CrossSite));
     }
     let Some(session) = req.extensions().get::<Session>().cloned() else {

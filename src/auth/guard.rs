@@ -14,7 +14,6 @@ use uuid::Uuid;
 use super::login::load_user;
 use super::session::{self, SessionAuth};
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::tenancy::{self, Tenant, TenantTx};
 
 /// A signed-in HR user and their tenant.
@@ -70,13 +69,16 @@ impl IntoResponse for Rejection {
     }
 }
 
-impl FromRequestParts<AppState> for AdminUser {
+/// Any state the pool can be taken from (the guard needs nothing else).
+impl<S> FromRequestParts<S> for AdminUser
+where
+    S: Send + Sync,
+    PgPool: axum::extract::FromRef<S>,
+{
     type Rejection = Rejection;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let pool = <PgPool as axum::extract::FromRef<S>>::from_ref(state);
         let anonymous = || Rejection::Anonymous {
             next: next_target(parts),
             wants_json: wants_json(parts),
@@ -90,19 +92,14 @@ impl FromRequestParts<AppState> for AdminUser {
             return Err(anonymous());
         };
         let internal = |e: sqlx::Error| Rejection::Internal(e.into());
-        let user = load_user(&state.pool, auth.user_id)
-            .await
-            .map_err(internal)?;
+        let user = load_user(&pool, auth.user_id).await.map_err(internal)?;
         let Some(user) = user.filter(|u| u.tenant_id == auth.tenant_id) else {
             return Err(anonymous());
         };
-        if !host_allows(&state.pool, parts, auth)
-            .await
-            .map_err(internal)?
-        {
+        if !host_allows(&pool, parts, auth).await.map_err(internal)? {
             return Err(anonymous());
         }
-        let mut conn = state.pool.acquire().await.map_err(internal)?;
+        let mut conn = pool.acquire().await.map_err(internal)?;
         let Some(tenant) = tenancy::find_by_id(&mut conn, auth.tenant_id)
             .await
             .map_err(internal)?

@@ -143,38 +143,25 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 1, "kept for its time to live");
     }
 
+    /// `fill`s `value` under `key` (or returns what is kept there).
+    async fn get(c: &Aggregate<u32>, key: &str, value: u32, keep: bool) -> u32 {
+        c.get_or_fill(key.into(), async move { Ok((value, keep)) })
+            .await
+            .unwrap()
+    }
+
     #[tokio::test]
     async fn a_value_its_computation_says_not_to_keep_is_not_kept() {
         let c: Aggregate<u32> = Aggregate::new(Duration::from_secs(60));
-        assert_eq!(
-            c.get_or_fill("n".into(), async { Ok((1, false)) })
-                .await
-                .unwrap(),
-            1
-        );
-        assert_eq!(
-            c.get_or_fill("n".into(), async { Ok((2, false)) })
-                .await
-                .unwrap(),
-            2
-        );
+        assert_eq!(get(&c, "n", 1, false).await, 1);
+        assert_eq!(get(&c, "n", 2, false).await, 2);
     }
 
     #[tokio::test]
     async fn a_zero_time_to_live_stores_nothing_and_errors_pass_through() {
         let c: Aggregate<u32> = Aggregate::new(Duration::ZERO);
-        assert_eq!(
-            c.get_or_fill("a".into(), async { Ok((1, true)) })
-                .await
-                .unwrap(),
-            1
-        );
-        assert_eq!(
-            c.get_or_fill("a".into(), async { Ok((2, true)) })
-                .await
-                .unwrap(),
-            2
-        );
+        assert_eq!(get(&c, "a", 1, true).await, 1);
+        assert_eq!(get(&c, "a", 2, true).await, 2);
         let kept: Aggregate<u32> = Aggregate::new(Duration::from_secs(60));
         let err = kept
             .get_or_fill("e".into(), async { Err(sqlx::Error::RowNotFound) })

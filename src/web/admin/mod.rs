@@ -132,7 +132,7 @@ async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Res
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     let uri = req.uri().clone();
-    match csrf::verify(&state, req).await {
+    match csrf::verify(&state.settings.public_url, req).await {
         Ok(req) => next.run(req).await,
         Err(Err(e)) => e.into_response(),
         Err(Ok(refusal)) if wants_html => {

@@ -100,24 +100,8 @@ pub async fn apply_json(app: &Router, job: Uuid, body: serde_json::Value) -> Rep
 
 /// A multipart body with text fields and an optional file part named `resume`.
 pub fn multipart(fields: &[(&str, &str)], resume: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
-    let boundary = "----careers-test-boundary-7d1f";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    if let Some((name, data)) = resume {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"resume\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(data);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    crate::support::site::multipart(
+        fields,
+        resume.map(|(name, data)| ("resume", name, "application/pdf", data)),
+    )
 }
