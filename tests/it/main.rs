@@ -23,6 +23,7 @@ mod api_contract;
 mod api_query;
 mod browser_admin;
 mod browser_public;
+mod catalog_changes;
 mod catalog_defects;
 mod catalog_views;
 mod import;
