@@ -1,5 +1,6 @@
 //! The public job catalog: the projection of publishable postings, its sync and its queries.
 
+pub mod analysis;
 pub mod cache;
 pub mod expiry;
 pub mod projection;
