@@ -3,6 +3,8 @@
 pub mod analysis;
 pub mod cache;
 pub mod expiry;
+pub mod index;
+pub mod indexer;
 pub mod projection;
 pub mod query;
 pub mod reconcile;

@@ -31,6 +31,7 @@ mod intake;
 mod intake_mail;
 mod privacy_logs;
 mod scheduler;
+mod search_index;
 mod seed;
 mod site_apply;
 mod site_feeds;

@@ -1,0 +1,154 @@
+//! Keeps a [`SearchIndex`] following the catalog's change sequence (`public.catalog_changes`,
+//! appended in the transaction of every catalog write; migration 0045).
+//!
+//! Change numbers are handed out before commit, so they become visible out of order: a
+//! transaction holding number 7 may commit after the one holding 8. Reading "everything after the
+//! last number applied" would skip 7 for ever. So a read that finds numbers missing below the
+//! largest it saw records them as a [`Gap`], together with the snapshot's `xmax`: every
+//! transaction that could still add one of them was running at that read, so once the oldest
+//! running transaction is at or past that `xmax` they have all ended. Each catch-up re-reads the
+//! open gaps in the same statement that reads the new changes and tells which gaps are settled:
+//! a number found is applied, a settled number not found was rolled back.
+
+use std::collections::BTreeSet;
+
+use anyhow::Context;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::index::{Checkpoint, Gap, SearchIndex};
+
+/// Changes read per statement.
+const BATCH: i64 = 5_000;
+
+/// One read of the sequence: new changes and gap fills, and the read's snapshot bounds.
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    seq: i64,
+    job_id: Uuid,
+}
+
+/// Applies every change committed since `checkpoint` and commits the index with the new
+/// checkpoint; returns how many changes it applied.
+pub async fn catch_up(
+    index: &SearchIndex,
+    pool: &PgPool,
+    checkpoint: &mut Checkpoint,
+) -> anyhow::Result<usize> {
+    let mut applied = 0;
+    loop {
+        let (batch, more) = read(pool, checkpoint).await?;
+        if !batch.is_empty() {
+            let ids: Vec<Uuid> = batch
+                .iter()
+                .map(|r| r.job_id)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            index.apply(pool, &ids).await?;
+            applied += batch.len();
+        }
+        index.commit(checkpoint)?;
+        if !more {
+            return Ok(applied);
+        }
+    }
+}
+
+/// Reads the next changes and advances `checkpoint` over them (gaps opened, filled or settled);
+/// `true` when a full batch was read (there may be more).
+async fn read(
+    pool: &PgPool,
+    checkpoint: &mut Checkpoint,
+) -> anyhow::Result<(Vec<ChangeRow>, bool)> {
+    let mut tx = pool.begin().await?;
+    // One snapshot for the rows and its bounds.
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    let (xmin, xmax): (i64, i64) = sqlx::query_as(
+        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
+                pg_snapshot_xmax(pg_current_snapshot())::text::bigint",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .context("reading the snapshot bounds")?;
+    let froms: Vec<i64> = checkpoint.gaps.iter().map(|g| g.from).collect();
+    let tos: Vec<i64> = checkpoint.gaps.iter().map(|g| g.to).collect();
+    let gap_rows: Vec<ChangeRow> = sqlx::query_as(
+        "SELECT c.seq, c.job_id FROM public.catalog_changes c
+           JOIN unnest($1::bigint[], $2::bigint[]) AS g(a, b) ON c.seq BETWEEN g.a AND g.b
+          ORDER BY c.seq",
+    )
+    .bind(&froms)
+    .bind(&tos)
+    .fetch_all(&mut *tx)
+    .await
+    .context("reading gaps in the change sequence")?;
+    let new_rows: Vec<ChangeRow> = sqlx::query_as(
+        "SELECT seq, job_id FROM public.catalog_changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+    )
+    .bind(checkpoint.seq)
+    .bind(BATCH)
+    .fetch_all(&mut *tx)
+    .await
+    .context("reading the change sequence")?;
+    tx.commit().await?;
+
+    // Gaps: drop the numbers found, then the settled remainder (rolled back).
+    let found: BTreeSet<i64> = gap_rows.iter().map(|r| r.seq).collect();
+    let mut gaps = Vec::new();
+    for g in &checkpoint.gaps {
+        if g.xmax <= xmin {
+            continue;
+        }
+        let mut from = g.from;
+        for seq in found.range(g.from..=g.to) {
+            if *seq > from {
+                gaps.push(Gap {
+                    from,
+                    to: seq - 1,
+                    xmax: g.xmax,
+                });
+            }
+            from = seq + 1;
+        }
+        if from <= g.to {
+            gaps.push(Gap {
+                from,
+                to: g.to,
+                xmax: g.xmax,
+            });
+        }
+    }
+    // New rows: a jump over missing numbers opens a gap, pending until this read's xmax.
+    let mut last = checkpoint.seq;
+    for r in &new_rows {
+        if r.seq > last + 1 {
+            gaps.push(Gap {
+                from: last + 1,
+                to: r.seq - 1,
+                xmax,
+            });
+        }
+        last = r.seq;
+    }
+    checkpoint.seq = last;
+    checkpoint.gaps = gaps;
+    let more = new_rows.len() as i64 == BATCH;
+    let mut rows = gap_rows;
+    rows.extend(new_rows);
+    Ok((rows, more))
+}
+
+/// How far `checkpoint` is behind the sequence: changes not yet applied and the age of the
+/// oldest of them (seconds; 0 when none).
+pub async fn lag(pool: &PgPool, checkpoint: &Checkpoint) -> sqlx::Result<(i64, f64)> {
+    sqlx::query_as(
+        "SELECT count(*), coalesce(extract(epoch FROM now() - min(changed_at))::float8, 0)
+           FROM public.catalog_changes WHERE seq > $1",
+    )
+    .bind(checkpoint.seq)
+    .fetch_one(pool)
+    .await
+}
