@@ -8,6 +8,7 @@ pub mod indexer;
 pub mod projection;
 pub mod query;
 pub mod reconcile;
+pub mod search_query;
 pub mod site_queries;
 pub mod sync;
 pub mod views;
