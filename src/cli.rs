@@ -44,6 +44,17 @@ pub enum Command {
     SyncCatalog(SyncCatalogArgs),
     /// Generate deterministic synthetic tenants and jobs (for demos and benchmarks).
     Seed(SeedArgs),
+    /// The search index under the data directory (derived from the catalog; rebuildable).
+    #[command(subcommand)]
+    SearchIndex(SearchIndexCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchIndexCommand {
+    /// Rebuild the index from the catalog; prints the documents and the change it is current to.
+    Rebuild,
+    /// Documents, the last change applied, changes pending and how old the oldest is.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +154,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => with_db(None, |db| Box::pin(user_cmd(db, cmd))).await,
         Command::Jobs(cmd) => with_db(None, |db| Box::pin(jobs_cmd(db, cmd))).await,
         Command::SyncCatalog(args) => with_db(None, |db| Box::pin(sync_catalog(db, args))).await,
+        Command::SearchIndex(cmd) => {
+            let data_dir = Settings::from_env(None)?.data_dir;
+            with_db(None, move |db| {
+                Box::pin(search_index_cmd(db, data_dir, cmd))
+            })
+            .await
+        }
         Command::Seed(args) => match &args.csv {
             // Writing a CSV needs no database.
             Some(path) => seed_csv(&args, path),
@@ -349,6 +367,50 @@ fn read_password() -> anyhow::Result<String> {
         );
     }
     Ok(password)
+}
+
+async fn search_index_cmd(
+    db: &Database,
+    data_dir: PathBuf,
+    cmd: SearchIndexCommand,
+) -> anyhow::Result<()> {
+    use crate::catalog::{index, indexer};
+    let dir = index::directory(&data_dir);
+    let (idx, checkpoint) = index::SearchIndex::open(&dir)?;
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        SearchIndexCommand::Rebuild => {
+            let started = std::time::Instant::now();
+            let (checkpoint, docs) = idx.rebuild(&db.pool).await?;
+            writeln!(
+                out,
+                "rebuilt {}: {docs} documents, current to change {}, in {:.1}s",
+                dir.display(),
+                checkpoint.seq,
+                started.elapsed().as_secs_f64()
+            )?;
+        }
+        SearchIndexCommand::Status => match checkpoint {
+            None => writeln!(
+                out,
+                "{}: no usable index (missing, unreadable or of another version); \
+                 `careers search-index rebuild` builds it",
+                dir.display()
+            )?,
+            Some(c) => {
+                let (pending, age) = indexer::lag(&db.pool, &c).await?;
+                writeln!(out, "index:        {}", dir.display())?;
+                writeln!(out, "documents:    {}", idx.num_docs())?;
+                writeln!(out, "last change:  {}", c.seq)?;
+                writeln!(out, "open gaps:    {}", c.gaps.len())?;
+                writeln!(
+                    out,
+                    "pending:      {pending} change(s), oldest {age:.1}s old"
+                )?;
+            }
+        },
+    }
+    Ok(())
 }
 
 async fn sync_catalog(db: &Database, args: SyncCatalogArgs) -> anyhow::Result<()> {

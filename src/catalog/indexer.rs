@@ -11,9 +11,12 @@
 //! a number found is applied, a settled number not found was rolled back.
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::index::{Checkpoint, Gap, SearchIndex};
@@ -139,6 +142,58 @@ async fn read(
     let mut rows = gap_rows;
     rows.extend(new_rows);
     Ok((rows, more))
+}
+
+/// The notification channel catalog writes wake followers on (migration 0045).
+pub const CHANNEL: &str = "catalog_changes";
+/// A follower catches up at least this often, woken or not (a lost notification, a dropped
+/// listener connection).
+pub const POLL: Duration = Duration::from_secs(1);
+
+/// Keeps `index` following the catalog for as long as the returned task runs: catches up on
+/// every wake-up of [`CHANNEL`] and at least every [`POLL`], and publishes each checkpoint it
+/// commits on `progress`. Errors (the database away, a failed commit) are logged and retried; the
+/// index only ever moves forward.
+pub async fn follow(
+    index: std::sync::Arc<SearchIndex>,
+    pool: PgPool,
+    mut checkpoint: Checkpoint,
+    progress: watch::Sender<Checkpoint>,
+) {
+    let mut listener: Option<PgListener> = None;
+    loop {
+        if listener.is_none() {
+            listener = match PgListener::connect_with(&pool).await {
+                Ok(mut l) => match l.listen(CHANNEL).await {
+                    Ok(()) => Some(l),
+                    Err(e) => {
+                        tracing::warn!(error = %crate::error::loggable(&e), "cannot listen for catalog changes; polling");
+                        None
+                    }
+                },
+                Err(e) => {
+                    tracing::warn!(error = %crate::error::loggable(&e), "cannot listen for catalog changes; polling");
+                    None
+                }
+            };
+        }
+        match catch_up(&index, &pool, &mut checkpoint).await {
+            Ok(_) => {
+                progress.send_replace(checkpoint.clone());
+            }
+            Err(e) => {
+                tracing::warn!(error = %crate::error::loggable(e.as_ref()), "search index catch-up failed; retrying");
+            }
+        }
+        match listener.as_mut() {
+            Some(l) => match tokio::time::timeout(POLL, l.recv()).await {
+                Ok(Ok(_)) | Err(_) => {}
+                // The connection dropped: listen again on the next round.
+                Ok(Err(_)) => listener = None,
+            },
+            None => tokio::time::sleep(POLL).await,
+        }
+    }
 }
 
 /// How far `checkpoint` is behind the sequence: changes not yet applied and the age of the
