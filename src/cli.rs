@@ -198,7 +198,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         let state = AppState::new(db.pool.clone(), settings);
         let loops = scheduler::Scheduler::new(state.clone()).start()?;
+        let search = crate::catalog::indexer::start(
+            &state.settings.data_dir,
+            state.pool.clone(),
+            state.metrics.clone(),
+        );
         let served = server::serve(state).await;
+        search.abort();
         for l in loops {
             l.abort();
         }

@@ -11,6 +11,8 @@
 //! a number found is applied, a settled number not found was rolled back.
 
 use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -20,6 +22,7 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::index::{Checkpoint, Gap, SearchIndex};
+use crate::metrics::Metrics;
 
 /// Changes read per statement.
 const BATCH: i64 = 5_000;
@@ -155,10 +158,11 @@ pub const POLL: Duration = Duration::from_secs(1);
 /// commits on `progress`. Errors (the database away, a failed commit) are logged and retried; the
 /// index only ever moves forward.
 pub async fn follow(
-    index: std::sync::Arc<SearchIndex>,
+    index: Arc<SearchIndex>,
     pool: PgPool,
     mut checkpoint: Checkpoint,
     progress: watch::Sender<Checkpoint>,
+    metrics: Arc<Metrics>,
 ) {
     let mut listener: Option<PgListener> = None;
     loop {
@@ -179,6 +183,7 @@ pub async fn follow(
         }
         match catch_up(&index, &pool, &mut checkpoint).await {
             Ok(_) => {
+                report(&metrics, &index, &pool, &checkpoint).await;
                 progress.send_replace(checkpoint.clone());
             }
             Err(e) => {
@@ -194,6 +199,66 @@ pub async fn follow(
             None => tokio::time::sleep(POLL).await,
         }
     }
+}
+
+/// The index's gauges on `/metrics`.
+async fn report(metrics: &Metrics, index: &SearchIndex, pool: &PgPool, checkpoint: &Checkpoint) {
+    metrics.set_gauge(
+        "careers_search_index_documents",
+        "Documents in this process's search index.",
+        index.num_docs() as f64,
+    );
+    metrics.set_gauge(
+        "careers_search_index_last_change",
+        "The last catalog change this process's search index applied.",
+        checkpoint.seq as f64,
+    );
+    if let Ok((_, age)) = lag(pool, checkpoint).await {
+        metrics.set_gauge(
+            "careers_search_index_lag_seconds",
+            "Age of the oldest catalog change this process's search index has not applied.",
+            age,
+        );
+    }
+}
+
+/// Starts this process's follower: opens the index under `data_dir` (rebuilding it from the
+/// catalog when it is missing, unreadable or of another version), then [`follow`]s. Requests are
+/// served meanwhile; nothing reads the index yet (#12).
+pub fn start(data_dir: &Path, pool: PgPool, metrics: Arc<Metrics>) -> tokio::task::JoinHandle<()> {
+    let dir = super::index::directory(data_dir);
+    tokio::spawn(async move {
+        let opened = match SearchIndex::open(&dir) {
+            Ok(o) => o,
+            Err(e) => {
+                tracing::error!(error = %crate::error::loggable(e.as_ref()), dir = %dir.display(), "cannot open the search index");
+                return;
+            }
+        };
+        let (index, checkpoint) = (Arc::new(opened.0), opened.1);
+        let checkpoint = match checkpoint {
+            Some(c) => c,
+            None => loop {
+                let started = std::time::Instant::now();
+                match index.rebuild(&pool).await {
+                    Ok((c, docs)) => {
+                        tracing::info!(
+                            docs,
+                            seconds = started.elapsed().as_secs_f64(),
+                            "search index rebuilt"
+                        );
+                        break c;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %crate::error::loggable(e.as_ref()), "search index rebuild failed; retrying");
+                        tokio::time::sleep(POLL * 5).await;
+                    }
+                }
+            },
+        };
+        let (progress, _) = watch::channel(checkpoint.clone());
+        follow(index, pool, checkpoint, progress, metrics).await;
+    })
 }
 
 /// How far `checkpoint` is behind the sequence: changes not yet applied and the age of the

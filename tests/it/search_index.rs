@@ -174,7 +174,14 @@ async fn a_follower_applies_a_published_job_as_soon_as_it_commits() {
     let index = std::sync::Arc::new(SearchIndex::in_memory().unwrap());
     let (checkpoint, _) = index.rebuild(pool).await.unwrap();
     let (tx, mut rx) = tokio::sync::watch::channel(checkpoint.clone());
-    let follower = tokio::spawn(indexer::follow(index.clone(), pool.clone(), checkpoint, tx));
+    let metrics = std::sync::Arc::new(careers::metrics::Metrics::new());
+    let follower = tokio::spawn(indexer::follow(
+        index.clone(),
+        pool.clone(),
+        checkpoint,
+        tx,
+        metrics.clone(),
+    ));
 
     let job = posting(pool, &acme, draft("Backend Engineer")).await;
     let target: i64 = sqlx::query_scalar("SELECT max(seq) FROM public.catalog_changes")
@@ -189,5 +196,14 @@ async fn a_follower_applies_a_published_job_as_soon_as_it_commits() {
     .expect("the follower reached the change within 10 s")
     .unwrap();
     assert!(index.contains(job).unwrap());
+    let exposed = metrics.render();
+    assert!(
+        exposed.contains("careers_search_index_documents 1\n"),
+        "{exposed}"
+    );
+    assert!(
+        exposed.contains("careers_search_index_lag_seconds 0\n"),
+        "{exposed}"
+    );
     follower.abort();
 }
