@@ -7,8 +7,10 @@
 
 use std::time::{Duration, Instant};
 
-use careers::catalog::cache::Aggregates;
+use std::sync::Arc;
+
 use careers::catalog::query::{self, JobQuery};
+use careers::catalog::search::Search;
 
 fn q(list: &[(&str, &str)]) -> JobQuery {
     let pairs: Vec<(String, String)> = list
@@ -47,10 +49,17 @@ fn main() {
 
 async fn run(url: &str) {
     let pool = sqlx::PgPool::connect(url).await.unwrap();
-    // Caching off: every run measures the queries, not the cache.
-    let agg = &Aggregates::new(Duration::ZERO);
     let runs = 20;
-    query::refresh_stats(&pool, agg).await.unwrap();
+    // The index a `serve` process keeps, built here in memory: the build is timed too.
+    let search = Arc::new(Search::in_memory("EUR").unwrap());
+    let s = Instant::now();
+    let (checkpoint, docs) = search.index().rebuild(&pool).await.unwrap();
+    report(
+        &format!("search index build ({docs} jobs)"),
+        vec![s.elapsed()],
+    );
+    search.progress().send_replace(Some(checkpoint));
+    query::refresh_stats(&pool).await.unwrap();
     let lists: Vec<(&str, JobQuery)> = vec![
         ("list page 1 (unfiltered)", JobQuery::default()),
         ("list page 50", q(&[("page", "50")])),
@@ -74,6 +83,8 @@ async fn run(url: &str) {
             q(&[("q", "\"security architect\"")]),
         ),
         ("rare search q=term19999", q(&[("q", "term19999")])),
+        ("typo search q=enginer", q(&[("q", "enginer")])),
+        ("prefix search q=develo", q(&[("q", "develo")])),
         ("no-match search q=zzzxqj", q(&[("q", "zzzxqj")])),
         (
             "search + filters",
@@ -89,7 +100,7 @@ async fn run(url: &str) {
         let mut count = 0;
         for _ in 0..runs {
             let s = Instant::now();
-            let page = query::search_jobs(&pool, agg, jq).await.unwrap();
+            let page = search.jobs(&pool, jq).await.unwrap();
             t.push(s.elapsed());
             count = page.count;
         }
@@ -106,7 +117,7 @@ async fn run(url: &str) {
         let mut t = Vec::new();
         for _ in 0..runs {
             let s = Instant::now();
-            query::facets(&pool, agg, jq).await.unwrap();
+            search.facets(&pool, jq).await.unwrap();
             t.push(s.elapsed());
         }
         report(name, t);
@@ -133,7 +144,8 @@ async fn run(url: &str) {
     let mut t = Vec::new();
     for _ in 0..runs {
         let s = Instant::now();
-        let starts = query::sitemap_shards(&pool, agg, query::SITEMAP_SHARD_SIZE)
+        let total = search.count(&pool, &JobQuery::default()).await.unwrap();
+        let starts = query::sitemap_shards(&pool, total, query::SITEMAP_SHARD_SIZE)
             .await
             .unwrap();
         query::sitemap_page(&pool, starts[starts.len() / 2], query::SITEMAP_SHARD_SIZE)
@@ -143,7 +155,7 @@ async fn run(url: &str) {
     }
     report("sitemap: shard index + one 50k-URL shard", t);
     let s = Instant::now();
-    query::refresh_stats(&pool, agg).await.unwrap();
+    query::refresh_stats(&pool).await.unwrap();
     report(
         "refresh_stats (scheduler, not per request)",
         vec![s.elapsed()],

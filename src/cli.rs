@@ -47,6 +47,21 @@ pub enum Command {
     /// The search index under the data directory (derived from the catalog; rebuildable).
     #[command(subcommand)]
     SearchIndex(SearchIndexCommand),
+    /// Reference exchange rates salary filters convert with.
+    #[command(subcommand)]
+    Fx(FxCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FxCommand {
+    /// Import the ECB's reference-rates CSV (eurofxref.csv, or eurofxref-hist.csv: its newest
+    /// day); an older file never replaces a newer rate.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+    },
+    /// The stored rates (units per euro) and their dates.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,6 +176,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await
         }
+        Command::Fx(cmd) => with_db(None, |db| Box::pin(fx_cmd(db, cmd))).await,
         Command::Seed(args) => match &args.csv {
             // Writing a CSV needs no database.
             Some(path) => seed_csv(&args, path),
@@ -196,13 +212,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         if args.demo {
             crate::demo::seed_if_empty(&db.pool, &settings).await?;
         }
-        let state = AppState::new(db.pool.clone(), settings);
+        let dir = crate::catalog::index::directory(&settings.data_dir);
+        let (index, checkpoint) = crate::catalog::index::SearchIndex::open(&dir)
+            .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
+        let search =
+            crate::catalog::search::Search::new(index, checkpoint, &settings.default_currency);
+        let state = AppState::with_search(db.pool.clone(), settings, search);
         let loops = scheduler::Scheduler::new(state.clone()).start()?;
-        let search = crate::catalog::indexer::start(
-            &state.settings.data_dir,
-            state.pool.clone(),
-            state.metrics.clone(),
-        );
+        let search = state.start_search();
         let served = server::serve(state).await;
         search.abort();
         for l in loops {
@@ -382,10 +399,10 @@ async fn search_index_cmd(
 ) -> anyhow::Result<()> {
     use crate::catalog::{index, indexer};
     let dir = index::directory(&data_dir);
-    let (idx, checkpoint) = index::SearchIndex::open(&dir)?;
     let mut out = std::io::stdout().lock();
     match cmd {
         SearchIndexCommand::Rebuild => {
+            let (idx, _) = index::SearchIndex::open(&dir)?;
             let started = std::time::Instant::now();
             let (checkpoint, docs) = idx.rebuild(&db.pool).await?;
             writeln!(
@@ -396,17 +413,17 @@ async fn search_index_cmd(
                 started.elapsed().as_secs_f64()
             )?;
         }
-        SearchIndexCommand::Status => match checkpoint {
+        SearchIndexCommand::Status => match index::SearchIndex::inspect(&dir)? {
             None => writeln!(
                 out,
                 "{}: no usable index (missing, unreadable or of another version); \
                  `careers search-index rebuild` builds it",
                 dir.display()
             )?,
-            Some(c) => {
+            Some((docs, c)) => {
                 let (pending, age) = indexer::lag(&db.pool, &c).await?;
                 writeln!(out, "index:        {}", dir.display())?;
-                writeln!(out, "documents:    {}", idx.num_docs())?;
+                writeln!(out, "documents:    {docs}")?;
                 writeln!(out, "last change:  {}", c.seq)?;
                 writeln!(out, "open gaps:    {}", c.gaps.len())?;
                 writeln!(
@@ -415,6 +432,40 @@ async fn search_index_cmd(
                 )?;
             }
         },
+    }
+    Ok(())
+}
+
+async fn fx_cmd(db: &Database, cmd: FxCommand) -> anyhow::Result<()> {
+    use crate::catalog::salary;
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        FxCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let sheet = salary::parse_ecb_csv(&text)
+                .with_context(|| format!("{} is not an ECB reference-rates CSV", file.display()))?;
+            let changed = salary::import(&db.pool, &sheet).await?;
+            writeln!(
+                out,
+                "{} rates of {} read, {changed} stored (servers use them within a minute)",
+                sheet.rates.len(),
+                sheet.date
+            )?;
+        }
+        FxCommand::List => {
+            let rates = salary::list(&db.pool).await?;
+            if rates.is_empty() {
+                writeln!(
+                    out,
+                    "no rates: salary filters compare only salaries in the requested currency; \
+                     `careers fx import eurofxref.csv` adds the ECB's"
+                )?;
+            }
+            for (currency, per_eur, date) in rates {
+                writeln!(out, "{currency}  {per_eur:>14}  per EUR  ({date})")?;
+            }
+        }
     }
     Ok(())
 }

@@ -2,7 +2,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 
@@ -32,9 +31,9 @@ pub struct Settings {
     pub api_applies_per_minute: u32,
     /// Connections in the pool (`CAREERS_DB_POOL_SIZE`).
     pub db_pool_size: u32,
-    /// How long sampled aggregates are reused in process (`CAREERS_AGGREGATE_CACHE_SECS`; zero =
-    /// never).
-    pub aggregate_cache: Duration,
+    /// The currency salary filters and orderings compare in when a request names none
+    /// (`CAREERS_DEFAULT_CURRENCY`, ISO 4217).
+    pub default_currency: String,
     /// Who this process is in scheduler claims and logs: host, pid and a random suffix.
     pub instance: String,
 }
@@ -116,9 +115,15 @@ impl Settings {
         if db_pool_size == 0 {
             bail!("CAREERS_DB_POOL_SIZE=0: the pool needs at least one connection");
         }
-        let aggregate_cache = Duration::from_secs(
-            number("CAREERS_AGGREGATE_CACHE_SECS", 30, "seconds (0 = never)")?.into(),
-        );
+        let default_currency = get("CAREERS_DEFAULT_CURRENCY")
+            .map(|v| v.trim().to_uppercase())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "EUR".into());
+        if !crate::catalog::salary::is_currency_code(&default_currency) {
+            bail!(
+                "CAREERS_DEFAULT_CURRENCY={default_currency:?} must be a currency code such as EUR or USD"
+            );
+        }
         let instance = format!(
             "{}:{}:{}",
             get("HOSTNAME").unwrap_or_else(|| "host".into()),
@@ -129,7 +134,7 @@ impl Settings {
             api_reads_per_minute,
             api_applies_per_minute,
             db_pool_size,
-            aggregate_cache,
+            default_currency,
             instance,
             database_url: get("DATABASE_URL"),
             data_dir,
@@ -169,7 +174,7 @@ mod tests {
         assert!(s.database_url.is_none());
         assert_eq!(s.log_format, LogFormat::Text);
         assert_eq!(s.db_pool_size, 16);
-        assert_eq!(s.aggregate_cache, Duration::from_secs(30));
+        assert_eq!(s.default_currency, "EUR");
     }
 
     #[test]
@@ -192,10 +197,11 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("CAREERS_PUBLIC_URL"), "{err}");
-        for key in ["CAREERS_DB_POOL_SIZE", "CAREERS_AGGREGATE_CACHE_SECS"] {
-            let err = settings(&[(key, "many")]).unwrap_err().to_string();
-            assert!(err.contains(key), "{err}");
-        }
+        assert!(settings(&[("CAREERS_DEFAULT_CURRENCY", "euro")]).is_err());
+        let err = settings(&[("CAREERS_DB_POOL_SIZE", "many")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("CAREERS_DB_POOL_SIZE"), "{err}");
         let err = settings(&[("CAREERS_DB_POOL_SIZE", "0")])
             .unwrap_err()
             .to_string();

@@ -8,7 +8,7 @@ use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
 use crate::api::rate_limit::RateLimiter;
-use crate::catalog::cache::Aggregates;
+use crate::catalog::search::Search;
 use crate::catalog::views::ViewCounter;
 use crate::config::Settings;
 use crate::metrics::Metrics;
@@ -25,8 +25,9 @@ pub struct AppState {
     pub api_limits: Arc<RateLimiter>,
     /// Job views not yet flushed to the catalog.
     pub views: Arc<ViewCounter>,
-    /// Sampled facet counts, count estimates and catalog statistics reused for a few seconds.
-    pub aggregates: Arc<Aggregates>,
+    /// This process's search index (kept current by the indexer [`AppState::start_search`]
+    /// starts).
+    pub search: Arc<Search>,
 }
 
 impl FromRef<AppState> for PgPool {
@@ -42,7 +43,15 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
+    /// State with a search index in memory (built when [`AppState::start_search`] runs).
     pub fn new(pool: PgPool, settings: Settings) -> Self {
+        let search = Search::in_memory(&settings.default_currency)
+            .unwrap_or_else(|e| panic!("cannot create an index in memory: {e}"));
+        Self::with_search(pool, settings, search)
+    }
+
+    /// State over a given search (e.g. the one `serve` keeps under the data dir).
+    pub fn with_search(pool: PgPool, settings: Settings, search: Search) -> Self {
         let leptos = LeptosOptions::builder()
             .output_name("careers")
             .site_root("public")
@@ -53,7 +62,7 @@ impl AppState {
                 settings.api_reads_per_minute,
                 settings.api_applies_per_minute,
             )),
-            aggregates: Arc::new(Aggregates::new(settings.aggregate_cache)),
+            search: Arc::new(search),
             pool,
             settings: Arc::new(settings),
             metrics: Arc::new(Metrics::new()),
@@ -69,8 +78,13 @@ impl AppState {
             settings: self.settings.clone(),
             views: self.views.clone(),
             metrics: self.metrics.clone(),
-            aggregates: self.aggregates.clone(),
         }
+    }
+
+    /// Starts this process's indexer: builds the index when it has no checkpoint, then follows
+    /// the catalog's change sequence until the task is aborted.
+    pub fn start_search(&self) -> tokio::task::JoinHandle<()> {
+        crate::catalog::indexer::start(self.search.clone(), self.pool.clone(), self.metrics.clone())
     }
 }
 

@@ -109,13 +109,11 @@ impl JobListItem {
 /// A page of jobs.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct JobList {
-    /// Number of matching jobs. Exact on the last page, for the unfiltered list (precomputed, at
-    /// most a few minutes old) and for filtered queries expected to match at most 1,000 jobs;
-    /// otherwise the database's estimate — see `count_exact`.
+    /// Number of matching jobs (exact).
     pub count: i64,
-    /// False when `count` is an estimate.
+    /// Always true (`count` is exact); kept for clients written against estimates.
     pub count_exact: bool,
-    /// Absolute URL of the next page, or `null`.
+    /// Absolute URL of the next page (with a `cursor`), or `null` on the last page.
     pub next: Option<String>,
     /// Absolute URL of the previous page, or `null`.
     pub previous: Option<String>,
@@ -428,10 +426,9 @@ pub struct ProblemDto {
     reason = "documents the parameters for OpenAPI; parsing is done by hand"
 )]
 pub struct JobListParams {
-    /// Full-text search over title, company, location and description (web-search syntax:
-    /// `"exact phrase"`, `or`, `-exclude`). With `relevance` ordering (the default with `q`), jobs
-    /// whose title matches come first, then the other matches, newest first within each.
-    /// At most 200 characters.
+    /// Search over title, company, category, location and description, ranked by BM25 (title
+    /// strongest), with typo tolerance, prefix matching of the last word and a few synonyms
+    /// (web-search syntax: `"exact phrase"`, `or`, `-exclude`). At most 200 characters.
     q: Option<String>,
     /// Case-insensitive substring of the location.
     location: Option<String>,
@@ -445,9 +442,15 @@ pub struct JobListParams {
     company: Option<Vec<String>>,
     /// Exact category. Repeatable (OR).
     category: Option<Vec<String>>,
-    /// Jobs whose shown salary range reaches this amount.
+    /// Jobs whose shown salary range reaches this yearly amount in `salary_currency` (hourly,
+    /// daily, weekly and monthly salaries annualised; other currencies converted at the
+    /// operator's reference rates; a currency without a rate never matches).
     #[param(value_type = Option<String>, example = "60000")]
     salary_min: Option<String>,
+    /// ISO 4217 code `salary_min` and the salary orderings compare in (default: the server's,
+    /// `EUR` unless configured).
+    #[param(value_type = Option<String>, example = "EUR")]
+    salary_currency: Option<String>,
     /// Published within this many days (1–3650).
     #[param(minimum = 1, maximum = 3650)]
     posted_within_days: Option<u32>,
@@ -455,12 +458,15 @@ pub struct JobListParams {
     /// (default when `q` is given).
     #[param(value_type = Option<String>, example = "-published_at")]
     ordering: Option<String>,
-    /// Page number from 1; only the first 100,000 results (5,000 with `q`) can be paged through.
+    /// Page number from 1; page numbers reach the first 10,000 results, a page past the last
+    /// one is a 404.
     #[param(minimum = 1)]
     page: Option<u32>,
     /// 1–100, default 20.
     #[param(minimum = 1, maximum = 100)]
     page_size: Option<u32>,
+    /// Where a page starts, as given in a `next` link (opaque; keyset paging).
+    cursor: Option<String>,
 }
 
 /// Paging parameters of `companies/`.

@@ -5,7 +5,6 @@ use axum::extract::State;
 
 use crate::api::dto::{FacetsDto, JobListParams, ProblemDto};
 use crate::api::extract::JobParams;
-use crate::catalog::query;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -32,6 +31,6 @@ pub async fn facets(
     State(state): State<AppState>,
     JobParams(q): JobParams,
 ) -> Result<Json<FacetsDto>, AppError> {
-    let f = query::facets(&state.pool, &state.aggregates, &q).await?;
+    let f = state.search.facets(&state.pool, &q).await?;
     Ok(Json(f.into()))
 }

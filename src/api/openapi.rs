@@ -20,14 +20,21 @@ company hiring here, and applications into the hiring company's system.\n\n\
 parameter name → messages, for validation errors). Money is a decimal string (`\"85000.00\"`); \
 times are RFC 3339 UTC. Requests are rate limited per client IP (reads generously, applications \
 to 5 per minute by default); a limited request gets 429 with `Retry-After` in seconds.\n\n\
-**Search and counts at scale.** With `q`, `relevance` (the default) lists jobs whose title \
-matches every term first, then the other matches, newest first within each. `count` is exact when \
-the page is the last one, for the unfiltered list (precomputed, at most a few minutes old) and for \
-filtered queries the database expects to match at most 1,000 jobs; otherwise it is the query \
-planner's estimate and `count_exact` is false. The first 100,000 results (5,000 with `q`) can be \
-paged through: `next` is null at the end of that window and a `page` beyond it is a 400. Facets \
-are exact up to 1,000 matching jobs and counted over a 1,000-job sample beyond (`exact: false`, \
-reused for up to 30 seconds); a facet filtered only by itself is exact.",
+**Search.** `q` is matched by a search engine: BM25 over the title (strongest), company, \
+category, location and description (weakest), English stemming, typos forgiven (one edit from 5 \
+letters, two from 9, never the first letter), the last word matched as a prefix while it is being \
+typed, a few abbreviations expanded (`pm`, `swe`, `dev`, …), `\"phrases\"`, `or` and `-exclusions`; \
+`C++`, `C#`, `.NET`, `Node.js` stay words. `relevance` (the default with `q`) adds a small \
+recency boost that never lifts a weak match over a strong one. Every ordering is total (ties \
+break by job id). `count` and facets are exact (`count_exact` and `exact` are always true). \
+`next` links carry a `cursor`: following them visits every job that stays public exactly once, \
+however long the walk and while other jobs are published or closed (for `relevance`, as long as \
+scores stay put). `page` numbers reach the first 10,000 results (beyond: a 400); a `page` past \
+the last one is a 404. `salary_min` compares yearly amounts (hour ×2,080, day ×260, week ×52, \
+month ×12) converted to `salary_currency` through the operator's reference rates; jobs in a \
+currency without a rate are left out of a salary filter and sort last by salary. Results reflect \
+every change committed before the request (this server's index waits up to a second to apply \
+them).",
         license(name = "MIT"),
     ),
     paths(

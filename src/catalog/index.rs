@@ -25,7 +25,7 @@ use uuid::Uuid;
 use super::analysis;
 
 /// Bumped whenever the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// Memory the writer buffers before it flushes a segment.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// Catalog rows read per statement while rebuilding.
@@ -35,6 +35,9 @@ const REBUILD_BATCH: i64 = 5_000;
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
     pub job_id: Field,
+    /// The job id's two halves as fast fields: the tie-break of every ordering.
+    pub id_hi: Field,
+    pub id_lo: Field,
     pub title: Field,
     pub title_exact: Field,
     pub company: Field,
@@ -42,6 +45,8 @@ pub struct Fields {
     pub category: Field,
     pub category_key: Field,
     pub location: Field,
+    /// The location as written (the `location` filter and facet).
+    pub location_key: Field,
     pub description: Field,
     pub remote_policy: Field,
     pub job_type: Field,
@@ -49,6 +54,10 @@ pub struct Fields {
     pub published_at: Field,
     /// Unix seconds; `i64::MAX` for a job that never expires.
     pub expires_at: Field,
+    /// The shown salary range, per year, in its own currency (absent when not shown).
+    pub salary_low: Field,
+    pub salary_high: Field,
+    pub salary_currency: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -63,6 +72,8 @@ fn schema() -> (Schema, Fields) {
     let stemmed = text(analysis::STEMMED);
     let fields = Fields {
         job_id: b.add_text_field("job_id", STRING | STORED | FAST),
+        id_hi: b.add_u64_field("id_hi", FAST),
+        id_lo: b.add_u64_field("id_lo", FAST),
         title: b.add_text_field("title", stemmed.clone()),
         title_exact: b.add_text_field("title_exact", text(analysis::EXACT)),
         company: b.add_text_field("company", stemmed.clone()),
@@ -70,11 +81,15 @@ fn schema() -> (Schema, Fields) {
         category: b.add_text_field("category", stemmed.clone()),
         category_key: b.add_text_field("category_key", STRING | FAST),
         location: b.add_text_field("location", stemmed.clone()),
+        location_key: b.add_text_field("location_key", STRING | FAST),
         description: b.add_text_field("description", stemmed),
         remote_policy: b.add_text_field("remote_policy", STRING | FAST),
         job_type: b.add_text_field("job_type", STRING | FAST),
         published_at: b.add_i64_field("published_at", INDEXED | FAST),
         expires_at: b.add_i64_field("expires_at", INDEXED | FAST),
+        salary_low: b.add_f64_field("salary_low", FAST),
+        salary_high: b.add_f64_field("salary_high", FAST),
+        salary_currency: b.add_text_field("salary_currency", STRING | FAST),
     };
     (b.build(), fields)
 }
@@ -88,6 +103,17 @@ pub struct Checkpoint {
     pub seq: i64,
     #[serde(default)]
     pub gaps: Vec<Gap>,
+    /// The database followed (`public.database_identity`): an index found beside another
+    /// database is rebuilt.
+    #[serde(default)]
+    pub origin: String,
+}
+
+/// The identity of the database `pool` reaches.
+pub async fn origin(pool: &PgPool) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT id::text FROM public.database_identity")
+        .fetch_one(pool)
+        .await
 }
 
 /// Change numbers `from..=to` not yet seen, pending until every transaction that was running when
@@ -114,10 +140,15 @@ pub struct CatalogDoc {
     pub job_type: String,
     pub published_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
+    pub salary_min: Option<rust_decimal::Decimal>,
+    pub salary_max: Option<rust_decimal::Decimal>,
+    pub salary_currency: Option<String>,
+    pub salary_period: Option<String>,
 }
 
 const DOC_COLUMNS: &str = "job_id, title, company_name, company_slug, category, location, \
-    description_text, remote_policy, job_type, published_at, expires_at";
+    description_text, remote_policy, job_type, published_at, expires_at, salary_min, salary_max, \
+    salary_currency, salary_period::text AS salary_period";
 
 /// A search index and its one writer.
 pub struct SearchIndex {
@@ -162,6 +193,32 @@ impl SearchIndex {
         Ok((Self::new(index, fields)?, checkpoint))
     }
 
+    /// The documents and checkpoint of the index in `dir`, read without taking its writer (a
+    /// running `serve` holds it); `None` when there is no usable index there.
+    pub fn inspect(dir: &Path) -> anyhow::Result<Option<(u64, Checkpoint)>> {
+        let (schema, _) = schema();
+        let Some(index) = Index::open_in_dir(dir)
+            .ok()
+            .filter(|i| i.schema() == schema)
+        else {
+            return Ok(None);
+        };
+        for (name, analyzer) in analysis::analyzers() {
+            index.tokenizers().register(name, analyzer);
+        }
+        let checkpoint = index
+            .load_metas()
+            .ok()
+            .and_then(|m| m.payload)
+            .and_then(|p| serde_json::from_str::<Checkpoint>(&p).ok())
+            .filter(|c| c.version == SCHEMA_VERSION);
+        let Some(checkpoint) = checkpoint else {
+            return Ok(None);
+        };
+        let docs = index.reader()?.searcher().num_docs();
+        Ok(Some((docs, checkpoint)))
+    }
+
     /// An index in memory (tests, tools).
     pub fn in_memory() -> anyhow::Result<Self> {
         let (schema, fields) = schema();
@@ -176,7 +233,13 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let writer = index.writer(WRITER_MEMORY)?;
+        let writer = index.writer(WRITER_MEMORY).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
+                "the search index is in use by another process (a running `careers serve`?); \
+                 stop it first, or let it rebuild: delete the index directory and restart it"
+            ),
+            e => e.into(),
+        })?;
         Ok(SearchIndex {
             index,
             reader,
@@ -217,6 +280,9 @@ impl SearchIndex {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.job_id, d.job_id.to_string());
+        let id = d.job_id.as_u128();
+        doc.add_u64(f.id_hi, (id >> 64) as u64);
+        doc.add_u64(f.id_lo, id as u64);
         doc.add_text(f.title, &d.title);
         doc.add_text(f.title_exact, &d.title);
         doc.add_text(f.company, &d.company_name);
@@ -224,6 +290,7 @@ impl SearchIndex {
         doc.add_text(f.category, &d.category);
         doc.add_text(f.category_key, &d.category);
         doc.add_text(f.location, &d.location);
+        doc.add_text(f.location_key, &d.location);
         doc.add_text(f.description, &d.description_text);
         doc.add_text(f.remote_policy, &d.remote_policy);
         doc.add_text(f.job_type, &d.job_type);
@@ -232,6 +299,17 @@ impl SearchIndex {
             f.expires_at,
             d.expires_at.map_or(i64::MAX, |t| t.timestamp()),
         );
+        if let (Some(currency), Some(period)) = (&d.salary_currency, &d.salary_period) {
+            let per_year = super::salary::per_year(period);
+            let low = d.salary_min.or(d.salary_max);
+            let high = d.salary_max.or(d.salary_min);
+            if let (Some(per_year), Some(low), Some(high)) = (per_year, low, high) {
+                use rust_decimal::prelude::ToPrimitive;
+                doc.add_f64(f.salary_low, low.to_f64().unwrap_or(0.0) * per_year);
+                doc.add_f64(f.salary_high, high.to_f64().unwrap_or(0.0) * per_year);
+                doc.add_text(f.salary_currency, currency.to_uppercase());
+            }
+        }
         doc
     }
 
@@ -280,6 +358,9 @@ impl SearchIndex {
                 .fetch_one(pool)
                 .await
                 .context("reading the change sequence")?;
+        let origin = origin(pool)
+            .await
+            .context("reading the database identity")?;
         self.writer()?.delete_all_documents()?;
         let mut after = Uuid::nil();
         let mut total = 0_u64;
@@ -305,6 +386,7 @@ impl SearchIndex {
             version: SCHEMA_VERSION,
             seq,
             gaps: Vec::new(),
+            origin,
         };
         self.commit(&checkpoint)?;
         Ok((checkpoint, total))
@@ -328,6 +410,10 @@ mod tests {
             job_type: "full_time".into(),
             published_at: Utc::now(),
             expires_at: None,
+            salary_min: None,
+            salary_max: None,
+            salary_currency: None,
+            salary_period: None,
         }
     }
 
@@ -351,6 +437,7 @@ mod tests {
                     to: 41,
                     xmax: 900,
                 }],
+                origin: "test".into(),
             };
             index.commit(&c).unwrap();
             assert!(index.contains(d.job_id).unwrap());

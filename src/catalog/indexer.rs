@@ -11,7 +11,6 @@
 //! a number found is applied, a settled number not found was rolled back.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,10 +21,23 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::index::{Checkpoint, Gap, SearchIndex};
+use super::search::Search;
 use crate::metrics::Metrics;
 
 /// Changes read per statement.
 const BATCH: i64 = 5_000;
+/// How long the change sequence is kept ([`prune`]).
+pub const RETENTION: Duration = Duration::from_secs(24 * 3600);
+/// Changes deleted per statement while pruning.
+const PRUNE_BATCH: i64 = 10_000;
+
+/// The index missed changes that were pruned from the sequence: it must be rebuilt.
+#[derive(Debug, thiserror::Error)]
+#[error("the change sequence was pruned past this index's checkpoint ({checkpoint} < {through})")]
+pub struct Behind {
+    pub checkpoint: i64,
+    pub through: i64,
+}
 
 /// One read of the sequence: new changes and gap fills, and the read's snapshot bounds.
 #[derive(sqlx::FromRow)]
@@ -43,6 +55,7 @@ pub async fn catch_up(
 ) -> anyhow::Result<usize> {
     let mut applied = 0;
     loop {
+        let before = checkpoint.clone();
         let (batch, more) = read(pool, checkpoint).await?;
         if !batch.is_empty() {
             let ids: Vec<Uuid> = batch
@@ -54,7 +67,9 @@ pub async fn catch_up(
             index.apply(pool, &ids).await?;
             applied += batch.len();
         }
-        index.commit(checkpoint)?;
+        if !batch.is_empty() || *checkpoint != before {
+            index.commit(checkpoint)?;
+        }
         if !more {
             return Ok(applied);
         }
@@ -79,6 +94,19 @@ async fn read(
     .fetch_one(&mut *tx)
     .await
     .context("reading the snapshot bounds")?;
+    let through: i64 = sqlx::query_scalar("SELECT through FROM public.catalog_changes_pruned")
+        .fetch_one(&mut *tx)
+        .await
+        .context("reading how far the change sequence was pruned")?;
+    if through > checkpoint.seq {
+        return Err(Behind {
+            checkpoint: checkpoint.seq,
+            through,
+        }
+        .into());
+    }
+    // Gap numbers at or below the pruned mark can no longer appear.
+    checkpoint.gaps.retain(|g| g.to > through);
     let froms: Vec<i64> = checkpoint.gaps.iter().map(|g| g.from).collect();
     let tos: Vec<i64> = checkpoint.gaps.iter().map(|g| g.to).collect();
     let gap_rows: Vec<ChangeRow> = sqlx::query_as(
@@ -161,7 +189,7 @@ pub async fn follow(
     index: Arc<SearchIndex>,
     pool: PgPool,
     mut checkpoint: Checkpoint,
-    progress: watch::Sender<Checkpoint>,
+    progress: watch::Sender<Option<Checkpoint>>,
     metrics: Arc<Metrics>,
 ) {
     let mut listener: Option<PgListener> = None;
@@ -184,7 +212,20 @@ pub async fn follow(
         match catch_up(&index, &pool, &mut checkpoint).await {
             Ok(_) => {
                 report(&metrics, &index, &pool, &checkpoint).await;
-                progress.send_replace(checkpoint.clone());
+                progress.send_replace(Some(checkpoint.clone()));
+            }
+            Err(e) if e.downcast_ref::<Behind>().is_some() => {
+                tracing::warn!(error = %e, "the search index missed pruned changes; rebuilding");
+                match index.rebuild(&pool).await {
+                    Ok((c, docs)) => {
+                        tracing::info!(docs, "search index rebuilt");
+                        checkpoint = c;
+                        progress.send_replace(Some(checkpoint.clone()));
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %crate::error::loggable(e.as_ref()), "rebuilding the search index failed; retrying");
+                    }
+                }
             }
             Err(e) => {
                 tracing::warn!(error = %crate::error::loggable(e.as_ref()), "search index catch-up failed; retrying");
@@ -222,21 +263,28 @@ async fn report(metrics: &Metrics, index: &SearchIndex, pool: &PgPool, checkpoin
     }
 }
 
-/// Starts this process's follower: opens the index under `data_dir` (rebuilding it from the
-/// catalog when it is missing, unreadable or of another version), then [`follow`]s. Requests are
-/// served meanwhile; nothing reads the index yet (#12).
-pub fn start(data_dir: &Path, pool: PgPool, metrics: Arc<Metrics>) -> tokio::task::JoinHandle<()> {
-    let dir = super::index::directory(data_dir);
+/// Starts this process's follower: builds `search`'s index from the catalog when it has no
+/// checkpoint (retrying until the database answers), then [`follow`]s. Searches wait for the
+/// first build (and answer 503 if it takes long); afterwards they never wait for more than a
+/// moment.
+pub fn start(
+    search: Arc<Search>,
+    pool: PgPool,
+    metrics: Arc<Metrics>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let opened = match SearchIndex::open(&dir) {
-            Ok(o) => o,
-            Err(e) => {
-                tracing::error!(error = %crate::error::loggable(e.as_ref()), dir = %dir.display(), "cannot open the search index");
-                return;
+        let index = search.index().clone();
+        let known = search.progress().borrow().clone();
+        // An index built beside another database starts over.
+        let known = match (known, super::index::origin(&pool).await) {
+            (Some(c), Ok(here)) if c.origin == here => Some(c),
+            (Some(_), Ok(_)) => {
+                search.progress().send_replace(None);
+                None
             }
+            (known, _) => known,
         };
-        let (index, checkpoint) = (Arc::new(opened.0), opened.1);
-        let checkpoint = match checkpoint {
+        let checkpoint = match known {
             Some(c) => c,
             None => loop {
                 let started = std::time::Instant::now();
@@ -245,20 +293,55 @@ pub fn start(data_dir: &Path, pool: PgPool, metrics: Arc<Metrics>) -> tokio::tas
                         tracing::info!(
                             docs,
                             seconds = started.elapsed().as_secs_f64(),
-                            "search index rebuilt"
+                            "search index built"
                         );
                         break c;
                     }
                     Err(e) => {
-                        tracing::warn!(error = %crate::error::loggable(e.as_ref()), "search index rebuild failed; retrying");
+                        tracing::warn!(error = %crate::error::loggable(e.as_ref()), "building the search index failed; retrying");
                         tokio::time::sleep(POLL * 5).await;
                     }
                 }
             },
         };
-        let (progress, _) = watch::channel(checkpoint.clone());
-        follow(index, pool, checkpoint, progress, metrics).await;
+        search.progress().send_replace(Some(checkpoint.clone()));
+        follow(index, pool, checkpoint, search.progress().clone(), metrics).await;
     })
+}
+
+/// Deletes the changes older than `retention`, in batches, recording the highest number deleted
+/// in the same transaction as each batch; returns how many it deleted.
+pub async fn prune(pool: &PgPool, retention: Duration) -> anyhow::Result<u64> {
+    let secs = retention.as_secs_f64();
+    let mut deleted = 0;
+    loop {
+        let mut tx = pool.begin().await?;
+        let (n, through): (i64, Option<i64>) = sqlx::query_as(
+            "WITH gone AS (
+                DELETE FROM public.catalog_changes WHERE seq IN (
+                    SELECT seq FROM public.catalog_changes
+                     WHERE changed_at < now() - make_interval(secs => $1)
+                     ORDER BY seq LIMIT $2)
+                RETURNING seq)
+             SELECT count(*), max(seq) FROM gone",
+        )
+        .bind(secs)
+        .bind(PRUNE_BATCH)
+        .fetch_one(&mut *tx)
+        .await
+        .context("pruning the change sequence")?;
+        if let Some(through) = through {
+            sqlx::query("UPDATE public.catalog_changes_pruned SET through = greatest(through, $1)")
+                .bind(through)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        deleted += n as u64;
+        if n < PRUNE_BATCH {
+            return Ok(deleted);
+        }
+    }
 }
 
 /// How far `checkpoint` is behind the sequence: changes not yet applied and the age of the

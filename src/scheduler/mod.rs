@@ -23,7 +23,6 @@ use std::sync::Arc;
 use sqlx::PgPool;
 use tokio::task::JoinHandle;
 
-use crate::catalog::cache::Aggregates;
 use crate::catalog::reconcile::Report;
 use crate::catalog::views::ViewCounter;
 use crate::config::Settings;
@@ -38,7 +37,6 @@ pub struct TaskContext {
     /// Job views counted in this process and not yet flushed.
     pub views: Arc<ViewCounter>,
     pub metrics: Arc<Metrics>,
-    pub aggregates: Arc<Aggregates>,
 }
 
 /// A recurring task: a name (the claim key and the `sync_runs.task` value) and what it does.
@@ -88,6 +86,10 @@ pub fn cadence(settings: &Settings) -> Vec<Entry> {
         Entry::new(
             &tasks::catalog_stats::TASK,
             Some(tasks::catalog_stats::CRON),
+        ),
+        Entry::new(
+            &tasks::catalog_changes_prune::TASK,
+            Some(tasks::catalog_changes_prune::CRON),
         ),
         Entry::new(&tasks::counters::TASK, Some(tasks::counters::CRON)),
         Entry::new(&tasks::mail_outbox::TASK, Some(tasks::mail_outbox::CRON)),

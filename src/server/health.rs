@@ -15,8 +15,15 @@ pub async fn healthz() -> impl IntoResponse {
     )
 }
 
-/// `GET /readyz`: the database answers.
+/// `GET /readyz`: the database answers and this process's search index is built.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if !state.search.is_built() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CACHE_CONTROL, "no-store")],
+            "search index building\n",
+        );
+    }
     match sqlx::query_scalar::<_, i32>("SELECT 1")
         .fetch_one(&state.pool)
         .await

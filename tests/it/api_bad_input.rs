@@ -32,8 +32,10 @@ async fn bad_query_parameters_are_400s_that_name_the_parameter() {
         ("page=0".into(), Some("page")),
         ("page=-3".into(), Some("page")),
         ("page=99999999999999999999".into(), Some("page")),
-        ("page=5001".into(), Some("page")),
-        ("q=engineer&page=251".into(), Some("page")),
+        ("page=501".into(), Some("page")),
+        ("q=engineer&page=501".into(), Some("page")),
+        ("cursor=abc".into(), Some("cursor")),
+        ("salary_currency=euros".into(), Some("salary_currency")),
         ("job_type=bogus".into(), Some("job_type")),
         (
             "job_type=full_time&job_type=FULL_TIME".into(),
@@ -92,7 +94,7 @@ async fn hostile_search_text_is_safe_and_never_a_server_error() {
         "salary_min=0",
         "posted_within_days=3650",
         "ordering=relevance",
-        "ordering=-salary_max&page=5&page_size=100",
+        "ordering=-salary_max&page_size=100",
     ] {
         for path in ["/api/v1/careers/jobs/", "/api/v1/careers/facets/"] {
             let r = get(&app, &format!("{path}?{qs}")).await;

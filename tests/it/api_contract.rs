@@ -97,11 +97,20 @@ async fn the_job_list_has_the_documented_shape_and_links() {
         assert!(r.body.get(k).is_some(), "{k} missing");
     }
     assert_eq!(r.body["count"], 2);
-    assert_eq!(
-        r.body["next"],
-        "http://127.0.0.1:3000/api/v1/careers/jobs/?page=2&page_size=1"
+    let next = r.body["next"].as_str().unwrap();
+    assert!(
+        next.starts_with("http://127.0.0.1:3000/api/v1/careers/jobs/?page=2&page_size=1&cursor="),
+        "{next}"
     );
     assert!(r.body["previous"].is_null());
+    // The next link leads to the second job, and that page is the last.
+    let r2 = get(&app, next.trim_start_matches("http://127.0.0.1:3000")).await;
+    assert_eq!(r2.body["results"][0]["title"], "Backend Engineer");
+    assert!(r2.body["next"].is_null());
+    assert_eq!(
+        r2.body["previous"],
+        "http://127.0.0.1:3000/api/v1/careers/jobs/?page_size=1"
+    );
     let first = &r.body["results"][0];
     assert_eq!(keys(first), sorted(LIST_FIELDS));
     assert_list_item(first);

@@ -32,6 +32,8 @@ mod intake_mail;
 mod privacy_logs;
 mod scheduler;
 mod search_index;
+mod search_paging;
+mod search_relevance;
 mod seed;
 mod site_apply;
 mod site_feeds;

@@ -14,9 +14,7 @@ use uuid::Uuid;
 use crate::support::TestDb;
 use crate::support::site::{draft, posting, set_status, tenant};
 
-/// Saves an open posting in a transaction the caller commits or rolls back. Its location is its
-/// own: a location new to the catalog is recorded in `catalog_locations`, whose key a second
-/// uncommitted writer of the same location would wait for.
+/// Saves an open posting in a transaction the caller commits or rolls back.
 async fn save_open(pool: &PgPool, t: &Tenant, title: &str) -> (careers::tenancy::TenantTx, Uuid) {
     let mut ttx = t.begin(pool).await.unwrap();
     let d = careers::postings::model::PostingDraft {
@@ -173,7 +171,7 @@ async fn a_follower_applies_a_published_job_as_soon_as_it_commits() {
     let acme = tenant(pool, "acme", "Acme", "").await;
     let index = std::sync::Arc::new(SearchIndex::in_memory().unwrap());
     let (checkpoint, _) = index.rebuild(pool).await.unwrap();
-    let (tx, mut rx) = tokio::sync::watch::channel(checkpoint.clone());
+    let (tx, mut rx) = tokio::sync::watch::channel(Some(checkpoint.clone()));
     let metrics = std::sync::Arc::new(careers::metrics::Metrics::new());
     let follower = tokio::spawn(indexer::follow(
         index.clone(),
@@ -190,7 +188,7 @@ async fn a_follower_applies_a_published_job_as_soon_as_it_commits() {
         .unwrap();
     tokio::time::timeout(
         std::time::Duration::from_secs(10),
-        rx.wait_for(|c| c.seq >= target),
+        rx.wait_for(|c| c.as_ref().is_some_and(|c| c.seq >= target)),
     )
     .await
     .expect("the follower reached the change within 10 s")

@@ -130,11 +130,11 @@ async fn a_small_sitemap_lists_pages_companies_and_every_job_with_lastmod() {
 #[tokio::test]
 async fn a_large_sitemap_is_an_index_of_shards_that_together_hold_every_job_once() {
     let db = crate::support::TestDb::new().await;
-    let agg = db.aggregates();
+    let search = db.search();
     seed(&db.pool).await;
     let base = "https://jobs.example.com";
     // Four jobs in shards of three: an index with the pages file and two job shards.
-    let xml = sitemap::root_xml(&db.pool, &agg, base, 3).await.unwrap();
+    let xml = sitemap::root_xml(&db.pool, &search, base, 3).await.unwrap();
     let doc = roxmltree::Document::parse(&xml).unwrap();
     assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
     let locs: Vec<String> = doc
@@ -152,7 +152,7 @@ async fn a_large_sitemap_is_an_index_of_shards_that_together_hold_every_job_once
     );
     let mut all = Vec::new();
     for n in 0..2 {
-        let shard = sitemap::shard_xml(&db.pool, &agg, base, 3, n)
+        let shard = sitemap::shard_xml(&db.pool, &search, base, 3, n)
             .await
             .unwrap()
             .unwrap();
@@ -166,7 +166,7 @@ async fn a_large_sitemap_is_an_index_of_shards_that_together_hold_every_job_once
     all.dedup();
     assert_eq!(all.len(), 4, "{all:?}");
     assert!(
-        sitemap::shard_xml(&db.pool, &agg, base, 3, 2)
+        sitemap::shard_xml(&db.pool, &search, base, 3, 2)
             .await
             .unwrap()
             .is_none()

@@ -5,7 +5,6 @@ use axum::extract::State;
 
 use crate::api::dto::{JobList, JobListParams, Links, ProblemDto};
 use crate::api::extract::JobParams;
-use crate::catalog::query;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -21,6 +20,8 @@ use crate::state::AppState;
          headers(("ETag" = String), ("Cache-Control" = String, description = "public, max-age=30"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 400, description = "An invalid parameter (named in `errors`)", body = ProblemDto, content_type = "application/problem+json"),
+        (status = 404, description = "`page` is past the last page", body = ProblemDto, content_type = "application/problem+json"),
+        (status = 503, description = "Search is starting up; see Retry-After", body = ProblemDto, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited; see Retry-After", body = ProblemDto, content_type = "application/problem+json"),
     )
 )]
@@ -29,13 +30,16 @@ pub async fn list_jobs(
     State(state): State<AppState>,
     JobParams(q): JobParams,
 ) -> Result<Json<JobList>, AppError> {
-    let page = query::search_jobs(&state.pool, &state.aggregates, &q).await?;
+    let page = state.search.jobs(&state.pool, &q).await?;
     let links = Links {
         base: &state.settings.public_url,
     };
-    let next = page
-        .has_next()
-        .then(|| links.api("jobs/", &q.to_query_string(Some(q.page + 1))));
+    let next = page.next_cursor.as_ref().map(|cursor| {
+        let mut qs = q.to_query_string(Some(q.page + 1));
+        qs.push_str("&cursor=");
+        qs.push_str(cursor);
+        links.api("jobs/", &qs)
+    });
     let previous = page
         .has_previous()
         .then(|| links.api("jobs/", &q.to_query_string(Some(q.page - 1))));

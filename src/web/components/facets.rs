@@ -58,8 +58,29 @@ fn group(
 }
 
 /// The filter form of `/jobs` (GET, so every state is a link; works without JavaScript).
+/// Currencies offered in the salary filter (the server's default and the query's are added).
+const COMMON_CURRENCIES: &[&str] = &[
+    "EUR", "USD", "GBP", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN", "JPY", "INR",
+];
+
 #[component]
-pub fn FacetForm(query: JobQuery, facets: Facets, action: String) -> impl IntoView {
+pub fn FacetForm(
+    query: JobQuery,
+    facets: Facets,
+    action: String,
+    /// The currency salaries are compared in when the query names none.
+    default_currency: String,
+) -> impl IntoView {
+    let currency = query
+        .salary_currency
+        .clone()
+        .unwrap_or(default_currency.clone());
+    let mut currencies: Vec<String> = COMMON_CURRENCIES.iter().map(|c| c.to_string()).collect();
+    for c in [&default_currency, &currency] {
+        if !currencies.contains(c) {
+            currencies.insert(0, c.clone());
+        }
+    }
     let remote_sel: Vec<String> = query
         .remote_policy
         .iter()
@@ -99,10 +120,20 @@ pub fn FacetForm(query: JobQuery, facets: Facets, action: String) -> impl IntoVi
                 {group(exact, "Category", "category", facets.category.into_iter().filter(|v| !v.value.is_empty()).collect(), query.category.clone(), |v| v.value.clone())}
                 <div class="facet field">
                     <label for="f-salary">"Minimum salary"</label>
-                    <span class="hint" id="f-salary-hint">"Jobs whose shown salary reaches this amount"</span>
+                    <span class="hint" id="f-salary-hint">"Per year; hourly, daily and monthly pay is annualised and other currencies converted"</span>
                     <input id="f-salary" name="salary_min" type="number" min="0" step="1000" inputmode="numeric"
                         aria-describedby="f-salary-hint"
                         value=query.salary_min.map(|d| d.normalize().to_string()).unwrap_or_default()/>
+                    <label for="f-currency">"Currency"</label>
+                    <select id="f-currency" name="salary_currency">
+                        {currencies
+                            .into_iter()
+                            .map(|c| {
+                                let selected = c == currency;
+                                view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
+                            })
+                            .collect_view()}
+                    </select>
                 </div>
                 <div class="facet field">
                     <label for="f-posted">"Posted"</label>

@@ -49,7 +49,7 @@ pub async fn render_company(
         Ok(q) => q,
         Err(errs) => return errors::from_app_error(uri, AppError::Validation(errs)).await,
     };
-    let jobs = match query::search_jobs(&state.pool, &state.aggregates, &query).await {
+    let jobs = match state.search.jobs(&state.pool, &query).await {
         Ok(j) => j,
         Err(e) => return errors::from_app_error(uri, e.into()).await,
     };

@@ -8,7 +8,7 @@ use axum::response::Response;
 use leptos::prelude::*;
 
 use super::{errors, query_pairs};
-use crate::catalog::query::{self, JobPage, JobQuery};
+use crate::catalog::query::{JobPage, JobQuery};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::components::job_card::JobCard;
@@ -20,7 +20,7 @@ pub async fn jobs(State(state): State<AppState>, uri: Uri) -> Response {
         Ok(q) => q,
         Err(errs) => return errors::from_app_error(&uri, AppError::Validation(errs)).await,
     };
-    let page = match query::search_jobs(&state.pool, &state.aggregates, &q).await {
+    let page = match state.search.jobs(&state.pool, &q).await {
         Ok(p) => p,
         Err(e) => return errors::from_app_error(&uri, e.into()).await,
     };

@@ -6,7 +6,7 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use super::query_pairs;
-use crate::catalog::query::{self, JobQuery, JobSummary};
+use crate::catalog::query::{JobQuery, JobSummary};
 use crate::state::AppState;
 use crate::web::components::format;
 use crate::web::components::job_card::salary_line;
@@ -45,12 +45,9 @@ pub async fn handler(State(state): State<AppState>, uri: Uri) -> Response {
                 .into_response();
         }
     };
-    let jobs = match query::newest(&state.pool, &q, FEED_SIZE).await {
+    let jobs = match state.search.newest(&state.pool, &q, FEED_SIZE).await {
         Ok(j) => j,
-        Err(e) => {
-            tracing::error!(error = %crate::error::loggable(&e), "feed query failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(e) => return crate::error::AppError::from(e).into_response(),
     };
     (
         [

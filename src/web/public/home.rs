@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::{company, errors};
 use crate::catalog::query::{self, CompanyProfile, JobQuery, JobSummary};
+use crate::error::AppError;
 use crate::postings::model::RemotePolicy;
 use crate::state::AppState;
 use crate::tenancy;
@@ -33,13 +34,29 @@ pub async fn handler(State(state): State<AppState>, headers: HeaderMap, uri: Uri
     }
     let all = JobQuery::default();
     let loaded = tokio::try_join!(
-        query::newest(&state.pool, &all, 8),
-        query::list_companies(&state.pool, 1, 100),
-        query::count_jobs(&state.pool, &state.aggregates, &all),
+        async {
+            state
+                .search
+                .newest(&state.pool, &all, 8)
+                .await
+                .map_err(AppError::from)
+        },
+        async {
+            query::list_companies(&state.pool, 1, 100)
+                .await
+                .map_err(AppError::from)
+        },
+        async {
+            state
+                .search
+                .count(&state.pool, &all)
+                .await
+                .map_err(AppError::from)
+        },
     );
-    let (newest, companies, (total, _)) = match loaded {
+    let (newest, companies, total) = match loaded {
         Ok(r) => r,
-        Err(e) => return errors::from_app_error(&uri, e.into()).await,
+        Err(e) => return errors::from_app_error(&uri, e).await,
     };
     let mut hiring: Vec<CompanyProfile> = companies
         .results

@@ -9,7 +9,7 @@ use axum::response::Response;
 use leptos::prelude::*;
 
 use super::{errors, query_pairs};
-use crate::catalog::query::{self, Facets, JobPage, JobQuery, Ordering};
+use crate::catalog::query::{Facets, JobPage, JobQuery, Ordering};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::components::facets::FacetForm;
@@ -24,8 +24,8 @@ pub async fn handler(State(state): State<AppState>, uri: Uri) -> Response {
         Err(errs) => return errors::from_app_error(&uri, AppError::Validation(errs)).await,
     };
     let loaded = tokio::try_join!(
-        query::search_jobs(&state.pool, &state.aggregates, &query),
-        query::facets(&state.pool, &state.aggregates, &query)
+        state.search.jobs(&state.pool, &query),
+        state.search.facets(&state.pool, &query)
     );
     let (page, facets) = match loaded {
         Ok(r) => r,
@@ -33,11 +33,13 @@ pub async fn handler(State(state): State<AppState>, uri: Uri) -> Response {
     };
     let base = state.settings.public_url.clone();
     let head = head(&base, &query, &page);
+    let currency = state.search.default_currency().to_string();
     render::page(&uri, StatusCode::OK, move || {
         let (query, page, facets) = (query.clone(), page.clone(), facets.clone());
+        let currency = currency.clone();
         view! {
             <Document head=head.clone()>
-                <JobsView query=query page=page facets=facets/>
+                <JobsView query=query page=page facets=facets currency=currency/>
             </Document>
         }
     })
@@ -185,11 +187,16 @@ fn chips(q: &JobQuery, facets: &Facets) -> Vec<Chip> {
     if let Some(s) = q.salary_min {
         out.push(Chip {
             label: format!(
-                "Salary from {}",
-                crate::web::components::format::group_thousands(s)
+                "Salary from {}{} a year",
+                crate::web::components::format::group_thousands(s),
+                q.salary_currency
+                    .as_deref()
+                    .map(|c| format!(" {c}"))
+                    .unwrap_or_default()
             ),
             href: link(JobQuery {
                 salary_min: None,
+                salary_currency: None,
                 ..q.clone()
             }),
         });
@@ -207,7 +214,7 @@ fn chips(q: &JobQuery, facets: &Facets) -> Vec<Chip> {
 }
 
 #[component]
-fn JobsView(query: JobQuery, page: JobPage, facets: Facets) -> impl IntoView {
+fn JobsView(query: JobQuery, page: JobPage, facets: Facets, currency: String) -> impl IntoView {
     let now = chrono::Utc::now();
     let title = title_for(&query);
     let chips = chips(&query, &facets);
@@ -236,7 +243,7 @@ fn JobsView(query: JobQuery, page: JobPage, facets: Facets) -> impl IntoView {
             </header>
             <div class="results-layout">
                 <aside aria-label="Filters">
-                    <FacetForm query=query.clone() facets=facets action="/jobs".to_string()/>
+                    <FacetForm query=query.clone() facets=facets action="/jobs".to_string() default_currency=currency/>
                 </aside>
                 <section aria-labelledby="results-heading">
                     <div class="results-toolbar">

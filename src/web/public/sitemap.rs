@@ -8,8 +8,9 @@ use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
 
 use super::feed::xml_escape;
-use crate::catalog::cache::Aggregates;
 use crate::catalog::query;
+use crate::catalog::query::JobQuery;
+use crate::catalog::search::{Search, SearchError};
 
 /// The sitemap protocol's limit of URLs per file.
 pub const SHARD_SIZE: u32 = 50_000;
@@ -63,11 +64,11 @@ async fn push_jobs(
 /// `/sitemap.xml`: one urlset while the jobs fit in `shard_size`, else an index of shards.
 pub async fn root_xml(
     pool: &PgPool,
-    agg: &Aggregates,
+    search: &Search,
     base: &str,
     shard_size: u32,
-) -> sqlx::Result<String> {
-    let total = query::visible_count(pool, agg).await?;
+) -> Result<String, SearchError> {
+    let total = search.count(pool, &JobQuery::default()).await?;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     // Pages and companies share the file with the jobs only while everything stays small.
     if total + 3 <= i64::from(shard_size) {
@@ -77,7 +78,7 @@ pub async fn root_xml(
         out.push_str("</urlset>\n");
         return Ok(out);
     }
-    let shards = query::sitemap_shards(pool, agg, shard_size).await?;
+    let shards = query::sitemap_shards(pool, total, shard_size).await?;
     out.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     out.push_str(&format!(
         "<sitemap><loc>{}</loc></sitemap>\n",
@@ -96,12 +97,13 @@ pub async fn root_xml(
 /// `/sitemaps/jobs-{n}.xml`; `None` past the last shard.
 pub async fn shard_xml(
     pool: &PgPool,
-    agg: &Aggregates,
+    search: &Search,
     base: &str,
     shard_size: u32,
     n: usize,
-) -> sqlx::Result<Option<String>> {
-    let shards = query::sitemap_shards(pool, agg, shard_size).await?;
+) -> Result<Option<String>, SearchError> {
+    let total = search.count(pool, &JobQuery::default()).await?;
+    let shards = query::sitemap_shards(pool, total, shard_size).await?;
     let Some(start) = shards.get(n) else {
         return Ok(None);
     };
@@ -121,7 +123,7 @@ pub async fn pages_xml(pool: &PgPool, base: &str) -> sqlx::Result<String> {
     Ok(out)
 }
 
-fn xml_response(r: sqlx::Result<Option<String>>) -> Response {
+fn xml_response(r: Result<Option<String>, SearchError>) -> Response {
     match r {
         Ok(Some(xml)) => (
             [
@@ -132,10 +134,7 @@ fn xml_response(r: sqlx::Result<Option<String>>) -> Response {
         )
             .into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = %crate::error::loggable(&e), "sitemap query failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(e) => crate::error::AppError::from(e).into_response(),
     }
 }
 
@@ -143,7 +142,7 @@ pub async fn root(State(state): State<crate::state::AppState>) -> Response {
     xml_response(
         root_xml(
             &state.pool,
-            &state.aggregates,
+            &state.search,
             &state.settings.public_url,
             SHARD_SIZE,
         )
@@ -159,16 +158,19 @@ pub async fn file(
 ) -> Response {
     let base = &state.settings.public_url;
     if file == "pages.xml" {
-        return xml_response(pages_xml(&state.pool, base).await.map(Some));
+        return xml_response(
+            pages_xml(&state.pool, base)
+                .await
+                .map(Some)
+                .map_err(Into::into),
+        );
     }
     let n = file
         .strip_prefix("jobs-")
         .and_then(|r| r.strip_suffix(".xml"))
         .and_then(|n| n.parse::<usize>().ok());
     match n {
-        Some(n) => {
-            xml_response(shard_xml(&state.pool, &state.aggregates, base, SHARD_SIZE, n).await)
-        }
+        Some(n) => xml_response(shard_xml(&state.pool, &state.search, base, SHARD_SIZE, n).await),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

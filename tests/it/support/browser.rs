@@ -14,22 +14,39 @@ pub struct Server {
     child: Child,
     pub base: String,
     data_dir: PathBuf,
+    /// Whether the data directory outlives the server (a restart reuses it).
+    keep_dir: bool,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.data_dir);
+        if !self.keep_dir {
+            let _ = std::fs::remove_dir_all(&self.data_dir);
+        }
     }
 }
 
 impl Server {
     /// Starts `careers serve` over `db` and waits until `/readyz` answers.
     pub async fn start(db: &TestDb) -> Server {
+        let data_dir = std::env::temp_dir().join(format!("careers-e2e-{}", db.name));
+        Self::start_in(db, &data_dir).await
+    }
+
+    /// Kills the server (SIGKILL: no shutdown of any kind), keeping its data directory.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.keep_dir = true;
+    }
+
+    /// Starts `careers serve` over `db` with `data_dir` (removed when the server is dropped).
+    pub async fn start_in(db: &TestDb, data_dir: &Path) -> Server {
+        let data_dir = data_dir.to_path_buf();
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
-        let data_dir = std::env::temp_dir().join(format!("careers-e2e-{}", db.name));
         let child = Command::new(env!("CARGO_BIN_EXE_careers"))
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .env("DATABASE_URL", database_url(db))
@@ -43,6 +60,7 @@ impl Server {
             child,
             base,
             data_dir,
+            keep_dir: false,
         };
         server.wait_ready().await;
         server

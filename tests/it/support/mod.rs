@@ -126,16 +126,26 @@ impl TestDb {
         self.admin.clone().database(&self.name)
     }
 
-    /// Aggregate caches as the server's state holds them (the catalog queries take them).
-    pub fn aggregates(&self) -> careers::catalog::cache::Aggregates {
-        careers::catalog::cache::Aggregates::new(std::time::Duration::from_secs(30))
+    /// A search over this database, as the server keeps one: an index in memory that its indexer
+    /// builds and keeps current (the task ends with the test's runtime).
+    pub fn search(&self) -> std::sync::Arc<careers::catalog::search::Search> {
+        let search =
+            std::sync::Arc::new(careers::catalog::search::Search::in_memory("EUR").unwrap());
+        careers::catalog::indexer::start(
+            search.clone(),
+            self.pool.clone(),
+            std::sync::Arc::new(careers::metrics::Metrics::new()),
+        );
+        search
     }
 
-    /// Application state over this database, as the server builds it.
+    /// Application state over this database, as the server builds it, its indexer started.
     pub fn state(&self) -> AppState {
         let mut settings = careers::config::Settings::from_lookup(None, |_| None).unwrap();
         settings.data_dir = std::env::temp_dir().join(format!("careers-test-data-{}", self.name));
-        AppState::new(self.pool.clone(), settings)
+        let state = AppState::new(self.pool.clone(), settings);
+        state.start_search();
+        state
     }
 }
 

@@ -1,0 +1,958 @@
+//! The one search function behind the job list, the API, facets, the feeds and the embed (#12).
+//!
+//! A page takes its ids and counts from this process's search index ([`super::index`], kept
+//! current by [`super::indexer`]), then reads its rows from the catalog with the visibility rule
+//! applied in SQL: the index may be stale, never wrong. A job the catalog no longer shows is
+//! dropped from the page, never rendered. Publication and expiry are also applied in the index
+//! query (fast fields compared with the request's time), so counts need no sweep.
+//!
+//! Read-your-writes: before it searches, a request reads the catalog's last change number and, if
+//! this process's index has not applied it yet, waits (at most [`FRESH_WAIT`]) for the indexer to
+//! get there. A job saved before a request started is therefore in its results.
+//!
+//! Ordering is total: every ordering ends with the job id. `page` is an offset into that order;
+//! a `cursor` (the API's `next` links) is a keyset position in it, so walking `next` visits every
+//! job that stays public exactly once, even while others are published or closed (for
+//! `relevance`, as long as the scores stay put: a score depends on corpus statistics, which
+//! publishing moves by a hair).
+
+use std::collections::{BinaryHeap, HashMap};
+use std::ops::Bound;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use sqlx::PgPool;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RangeQuery, TermSetQuery,
+};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::index::{Checkpoint, Fields, SearchIndex};
+use super::matching;
+use super::query::{
+    FACET_TOP, FacetValue, Facets, JobPage, JobQuery, JobSummary, Ordering, SUMMARY_COLUMNS,
+    SummaryRow, VISIBLE,
+};
+use super::salary::Rates;
+use super::search_query;
+
+/// How long a request waits for this process's index to apply changes committed before it.
+pub const FRESH_WAIT: Duration = Duration::from_secs(1);
+/// How long a request waits for the first build of the index before answering 503.
+pub const BUILD_WAIT: Duration = Duration::from_secs(5);
+/// How long the rate table is reused before it is read again.
+const RATES_TTL: Duration = Duration::from_secs(60);
+/// Half-life, in days, of the recency boost of `relevance`.
+const RECENCY_DAYS: f64 = 30.0;
+/// The most the recency boost adds to a score (as a fraction of it): a strong match stays above
+/// a weak one.
+const RECENCY_WEIGHT: f64 = 0.2;
+
+/// Why a search has no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The index is still being built for the first time.
+    #[error("the search index is being built")]
+    Building,
+    /// `page` lies past the last page of the matches.
+    #[error("page {page} is past the last page ({last})")]
+    PastTheEnd { page: u32, last: u32 },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Index(#[from] anyhow::Error),
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        SearchError::Index(e.into())
+    }
+}
+
+impl From<SearchError> for crate::error::AppError {
+    fn from(e: SearchError) -> Self {
+        use crate::error::AppError;
+        match e {
+            SearchError::Building => AppError::Unavailable {
+                detail: "Search is starting up; try again in a few seconds.".into(),
+                retry_after_secs: 5,
+            },
+            SearchError::PastTheEnd { .. } => AppError::NotFound,
+            SearchError::Database(e) => e.into(),
+            SearchError::Index(e) => AppError::Internal(e),
+        }
+    }
+}
+
+/// This process's search: its index, how far the index has followed the catalog, and the rate
+/// table salary filters convert with.
+pub struct Search {
+    index: Arc<SearchIndex>,
+    progress: watch::Sender<Option<Checkpoint>>,
+    rates: RwLock<Option<(Instant, Arc<Rates>)>>,
+    default_currency: String,
+}
+
+impl Search {
+    /// A search over `index`, which has followed the catalog to `checkpoint` (`None`: it must be
+    /// built first; searches wait for it).
+    pub fn new(index: SearchIndex, checkpoint: Option<Checkpoint>, default_currency: &str) -> Self {
+        Search {
+            index: Arc::new(index),
+            progress: watch::channel(checkpoint).0,
+            rates: RwLock::new(None),
+            default_currency: default_currency.to_string(),
+        }
+    }
+
+    /// A search over an index in memory, built by the indexer when it starts.
+    pub fn in_memory(default_currency: &str) -> anyhow::Result<Self> {
+        Ok(Self::new(SearchIndex::in_memory()?, None, default_currency))
+    }
+
+    /// The index.
+    pub fn index(&self) -> &Arc<SearchIndex> {
+        &self.index
+    }
+
+    /// How far the index has followed the catalog; the indexer sends here.
+    pub fn progress(&self) -> &watch::Sender<Option<Checkpoint>> {
+        &self.progress
+    }
+
+    /// Whether the index has been built (searches can be answered).
+    pub fn is_built(&self) -> bool {
+        self.progress.borrow().is_some()
+    }
+
+    /// The currency salary filters use when a request names none.
+    pub fn default_currency(&self) -> &str {
+        &self.default_currency
+    }
+
+    /// Waits until the index exists and has applied every change committed before now (at most
+    /// [`FRESH_WAIT`]; past that, the index is searched as it is).
+    async fn ready(&self, pool: &PgPool) -> Result<(), SearchError> {
+        let mut rx = self.progress.subscribe();
+        let built = tokio::time::timeout(BUILD_WAIT, rx.wait_for(Option::is_some))
+            .await
+            .is_ok_and(|r| r.is_ok());
+        if !built {
+            return Err(SearchError::Building);
+        }
+        let last: i64 =
+            sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM public.catalog_changes")
+                .fetch_one(pool)
+                .await?;
+        let _ = tokio::time::timeout(
+            FRESH_WAIT,
+            rx.wait_for(|c| c.as_ref().is_some_and(|c| c.seq >= last)),
+        )
+        .await;
+        Ok(())
+    }
+
+    async fn rates(&self, pool: &PgPool) -> Result<Arc<Rates>, SearchError> {
+        if let Ok(r) = self.rates.read()
+            && let Some((at, rates)) = r.as_ref()
+            && at.elapsed() < RATES_TTL
+        {
+            return Ok(rates.clone());
+        }
+        let rates = Arc::new(Rates::load(pool).await?);
+        if let Ok(mut w) = self.rates.write() {
+            *w = Some((Instant::now(), rates.clone()));
+        }
+        Ok(rates)
+    }
+
+    /// Forgets the cached rate table (after `careers fx import` in this process, and in tests).
+    pub fn forget_rates(&self) {
+        if let Ok(mut w) = self.rates.write() {
+            *w = None;
+        }
+    }
+}
+
+/// A facet dimension (each facet ignores its own filter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dim {
+    JobType,
+    RemotePolicy,
+    Company,
+    Location,
+    Category,
+}
+
+const DIMS: [Dim; 5] = [
+    Dim::JobType,
+    Dim::RemotePolicy,
+    Dim::Company,
+    Dim::Location,
+    Dim::Category,
+];
+
+impl Dim {
+    fn field(self, f: &Fields) -> tantivy::schema::Field {
+        match self {
+            Dim::JobType => f.job_type,
+            Dim::RemotePolicy => f.remote_policy,
+            Dim::Company => f.company_slug,
+            Dim::Location => f.location_key,
+            Dim::Category => f.category_key,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Dim::JobType => "job_type",
+            Dim::RemotePolicy => "remote_policy",
+            Dim::Company => "company_slug",
+            Dim::Location => "location_key",
+            Dim::Category => "category_key",
+        }
+    }
+
+    /// Whether `q` filters on this dimension.
+    fn filtered(self, q: &JobQuery) -> bool {
+        match self {
+            Dim::JobType => !q.job_type.is_empty(),
+            Dim::RemotePolicy => !q.remote_policy.is_empty(),
+            Dim::Company => !q.company.is_empty(),
+            Dim::Location => q.location.is_some(),
+            Dim::Category => !q.category.is_empty(),
+        }
+    }
+}
+
+/// Everything one request's index queries need.
+struct Plan<'a> {
+    fields: Fields,
+    q: &'a JobQuery,
+    now: i64,
+    rates: Arc<Rates>,
+    currency: String,
+    text: Option<Box<dyn Query>>,
+    excluded: Vec<Box<dyn Query>>,
+    /// The catalog locations the `location` filter names.
+    locations: Option<Vec<String>>,
+}
+
+impl Plan<'_> {
+    /// The query of `q` without the filter of `skip`.
+    fn query(&self, skip: Option<Dim>) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let filter = |q: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
+            (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
+        };
+        let published_from = match self.q.posted_within_days {
+            Some(days) => Bound::Included(Term::from_field_i64(
+                f.published_at,
+                self.now - i64::from(days) * 86_400,
+            )),
+            None => Bound::Unbounded,
+        };
+        must.push(filter(Box::new(RangeQuery::new(
+            published_from,
+            Bound::Included(Term::from_field_i64(f.published_at, self.now)),
+        ))));
+        must.push(filter(Box::new(RangeQuery::new(
+            Bound::Excluded(Term::from_field_i64(f.expires_at, self.now)),
+            Bound::Unbounded,
+        ))));
+        if let Some(text) = &self.text {
+            must.push((Occur::Must, text.box_clone()));
+        }
+        for x in &self.excluded {
+            must.push((Occur::MustNot, x.box_clone()));
+        }
+        let q = self.q;
+        let mut set = |dim: Dim, values: Vec<String>| {
+            if skip != Some(dim) && dim.filtered(q) {
+                let field = dim.field(f);
+                let terms: Vec<Term> = values
+                    .iter()
+                    .map(|v| Term::from_field_text(field, v))
+                    .collect();
+                let inner: Box<dyn Query> = if terms.is_empty() {
+                    Box::new(EmptyQuery)
+                } else {
+                    Box::new(TermSetQuery::new(terms))
+                };
+                must.push(filter(inner));
+            }
+        };
+        set(
+            Dim::JobType,
+            q.job_type.iter().map(|t| t.as_str().to_string()).collect(),
+        );
+        set(
+            Dim::RemotePolicy,
+            q.remote_policy
+                .iter()
+                .map(|t| t.as_str().to_string())
+                .collect(),
+        );
+        set(Dim::Company, q.company.clone());
+        set(Dim::Category, q.category.clone());
+        set(Dim::Location, self.locations.clone().unwrap_or_default());
+        if let Some(min) = q.salary_min {
+            use rust_decimal::prelude::ToPrimitive;
+            must.push(filter(salary_at_least(
+                min.to_f64().unwrap_or(f64::MAX),
+                self.rates.clone(),
+                self.currency.clone(),
+            )));
+        }
+        Box::new(BooleanQuery::new(must))
+    }
+}
+
+/// Jobs whose yearly salary, converted to `currency`, reaches `min` at its top end.
+fn salary_at_least(min: f64, rates: Arc<Rates>, currency: String) -> Box<dyn Query> {
+    let predicate = FunctionPredicate::from(move |seg: &SegmentReader| {
+        let salary = SalaryColumns::open(seg, &rates, &currency)?;
+        Ok(move |doc: DocId| salary.high(doc).is_some_and(|h| h >= min))
+    });
+    Box::new(DocPredicateQuery::from(predicate))
+}
+
+/// A segment's salary columns with each currency's conversion factor.
+struct SalaryColumns {
+    low: Option<Column<f64>>,
+    high: Option<Column<f64>>,
+    currency: Option<StrColumn>,
+    /// Conversion factor by currency ordinal (`None`: no rate).
+    factors: Vec<Option<f64>>,
+}
+
+impl SalaryColumns {
+    fn open(seg: &SegmentReader, rates: &Rates, to: &str) -> tantivy::Result<Self> {
+        let ff = seg.fast_fields();
+        let currency = ff.str("salary_currency")?;
+        let mut factors = Vec::new();
+        if let Some(c) = &currency {
+            let mut code = String::new();
+            for ord in 0..c.num_terms() as u64 {
+                code.clear();
+                c.ord_to_str(ord, &mut code)?;
+                factors.push(rates.factor(&code, to));
+            }
+        }
+        Ok(SalaryColumns {
+            low: ff.column_opt::<f64>("salary_low")?,
+            high: ff.column_opt::<f64>("salary_high")?,
+            currency,
+            factors,
+        })
+    }
+
+    fn factor(&self, doc: DocId) -> Option<f64> {
+        let ord = self.currency.as_ref()?.ords().first(doc)?;
+        *self.factors.get(ord as usize)?
+    }
+
+    fn high(&self, doc: DocId) -> Option<f64> {
+        Some(self.high.as_ref()?.first(doc)? * self.factor(doc)?)
+    }
+
+    fn low(&self, doc: DocId) -> Option<f64> {
+        Some(self.low.as_ref()?.first(doc)? * self.factor(doc)?)
+    }
+}
+
+/// A job's position in an ordering: smaller comes first. `id` is the job id, inverted for the
+/// orderings that list the newest id first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    a: i64,
+    b: i64,
+    id: u128,
+}
+
+impl Key {
+    /// The cursor of a position: URL-safe text.
+    pub fn encode(&self) -> String {
+        let mut bytes = Vec::with_capacity(32);
+        bytes.extend_from_slice(&self.a.to_be_bytes());
+        bytes.extend_from_slice(&self.b.to_be_bytes());
+        bytes.extend_from_slice(&self.id.to_be_bytes());
+        hex::encode(bytes)
+    }
+
+    /// A position from its cursor.
+    pub fn decode(cursor: &str) -> Option<Key> {
+        let bytes = hex::decode(cursor).ok()?;
+        if bytes.len() != 32 {
+            return None;
+        }
+        Some(Key {
+            a: i64::from_be_bytes(bytes[0..8].try_into().ok()?),
+            b: i64::from_be_bytes(bytes[8..16].try_into().ok()?),
+            id: u128::from_be_bytes(bytes[16..32].try_into().ok()?),
+        })
+    }
+
+    fn job_id(&self, descending: bool) -> Uuid {
+        Uuid::from_u128(if descending { !self.id } else { self.id })
+    }
+}
+
+/// Money and scores as sortable integers: cents, and scores to 1e-4.
+fn money(v: f64) -> i64 {
+    (v * 100.0).round() as i64
+}
+
+/// Collects the first `k` jobs of an ordering after an optional cursor, and counts every match.
+struct Ranked {
+    ordering: Ordering,
+    k: usize,
+    after: Option<Key>,
+    now: i64,
+    rates: Arc<Rates>,
+    currency: String,
+}
+
+struct RankedSegment {
+    ordering: Ordering,
+    k: usize,
+    after: Option<Key>,
+    now: i64,
+    id_hi: Column<u64>,
+    id_lo: Column<u64>,
+    published: Column<i64>,
+    salary: Option<SalaryColumns>,
+    heap: BinaryHeap<Key>,
+    count: u64,
+}
+
+impl Collector for Ranked {
+    type Fruit = (u64, Vec<Key>);
+    type Child = RankedSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        seg: &SegmentReader,
+    ) -> tantivy::Result<RankedSegment> {
+        let ff = seg.fast_fields();
+        let salary = matches!(
+            self.ordering,
+            Ordering::SalaryMaxDesc | Ordering::SalaryMinAsc
+        )
+        .then(|| SalaryColumns::open(seg, &self.rates, &self.currency))
+        .transpose()?;
+        Ok(RankedSegment {
+            ordering: self.ordering,
+            k: self.k,
+            after: self.after,
+            now: self.now,
+            id_hi: ff.u64("id_hi")?,
+            id_lo: ff.u64("id_lo")?,
+            published: ff.i64("published_at")?,
+            salary,
+            heap: BinaryHeap::with_capacity(self.k + 1),
+            count: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.ordering == Ordering::Relevance
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(u64, Vec<Key>)>) -> tantivy::Result<(u64, Vec<Key>)> {
+        let mut count = 0;
+        let mut keys = Vec::new();
+        for (n, k) in fruits {
+            count += n;
+            keys.extend(k);
+        }
+        keys.sort_unstable();
+        keys.truncate(self.k);
+        Ok((count, keys))
+    }
+}
+
+impl RankedSegment {
+    fn key(&self, doc: DocId, score: Score) -> Key {
+        let hi = self.id_hi.first(doc).unwrap_or(0);
+        let lo = self.id_lo.first(doc).unwrap_or(0);
+        let id = (u128::from(hi) << 64) | u128::from(lo);
+        let published = self.published.first(doc).unwrap_or(0);
+        match self.ordering {
+            Ordering::Newest => Key {
+                a: -published,
+                b: 0,
+                id: !id,
+            },
+            Ordering::Oldest => Key {
+                a: published,
+                b: 0,
+                id,
+            },
+            Ordering::SalaryMaxDesc => Key {
+                a: self
+                    .salary
+                    .as_ref()
+                    .and_then(|s| s.high(doc))
+                    .map_or(i64::MAX, |v| -money(v)),
+                b: -published,
+                id: !id,
+            },
+            Ordering::SalaryMinAsc => Key {
+                a: self
+                    .salary
+                    .as_ref()
+                    .and_then(|s| s.low(doc))
+                    .map_or(i64::MAX, money),
+                b: -published,
+                id: !id,
+            },
+            Ordering::Relevance => {
+                let age_days = ((self.now - published).max(0) as f64) / 86_400.0;
+                let recency = (-age_days * std::f64::consts::LN_2 / RECENCY_DAYS).exp();
+                let boosted = f64::from(score) * (1.0 + RECENCY_WEIGHT * recency);
+                Key {
+                    a: -((boosted * 10_000.0).round() as i64),
+                    b: -published,
+                    id: !id,
+                }
+            }
+        }
+    }
+}
+
+impl SegmentCollector for RankedSegment {
+    type Fruit = (u64, Vec<Key>);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.count += 1;
+        if self.k == 0 {
+            return;
+        }
+        let key = self.key(doc, score);
+        if self.after.is_some_and(|after| key <= after) {
+            return;
+        }
+        if self.heap.len() < self.k {
+            self.heap.push(key);
+        } else if self.heap.peek().is_some_and(|worst| key < *worst) {
+            self.heap.pop();
+            self.heap.push(key);
+        }
+    }
+
+    fn harvest(self) -> (u64, Vec<Key>) {
+        (self.count, self.heap.into_vec())
+    }
+}
+
+/// Counts the values of one string fast field among the matches.
+struct ValueCounts {
+    field: &'static str,
+}
+
+struct ValueCountsSegment {
+    column: Option<StrColumn>,
+    counts: Vec<u64>,
+}
+
+impl Collector for ValueCounts {
+    type Fruit = HashMap<String, u64>;
+    type Child = ValueCountsSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        seg: &SegmentReader,
+    ) -> tantivy::Result<ValueCountsSegment> {
+        let column = seg.fast_fields().str(self.field)?;
+        let n = column.as_ref().map_or(0, |c| c.num_terms());
+        Ok(ValueCountsSegment {
+            column,
+            counts: vec![0; n],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashMap<String, u64>>) -> tantivy::Result<Self::Fruit> {
+        let mut out: HashMap<String, u64> = HashMap::new();
+        for f in fruits {
+            for (k, v) in f {
+                *out.entry(k).or_default() += v;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for ValueCountsSegment {
+    type Fruit = HashMap<String, u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(c) = &self.column
+            && let Some(ord) = c.ords().first(doc)
+            && let Some(n) = self.counts.get_mut(ord as usize)
+        {
+            *n += 1;
+        }
+    }
+
+    fn harvest(self) -> HashMap<String, u64> {
+        let mut out = HashMap::new();
+        if let Some(c) = &self.column {
+            for (ord, n) in self.counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+                let mut s = String::new();
+                if c.ord_to_str(ord as u64, &mut s).unwrap_or(false) {
+                    out.insert(s, *n);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The catalog locations (as written) containing `needle`, case-insensitively: the `location`
+/// filter.
+fn locations_containing(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    needle: &str,
+) -> tantivy::Result<Vec<String>> {
+    let needle = needle.to_lowercase();
+    let mut out = std::collections::BTreeSet::new();
+    for seg in searcher.segment_readers() {
+        let inverted = seg.inverted_index(f.location_key)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            if let Ok(loc) = std::str::from_utf8(terms.key())
+                && loc.to_lowercase().contains(&needle)
+            {
+                out.insert(loc.to_string());
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+impl Search {
+    async fn plan<'a>(&self, pool: &PgPool, q: &'a JobQuery) -> Result<Plan<'a>, SearchError> {
+        self.ready(pool).await?;
+        let rates = if q.salary_min.is_some()
+            || matches!(
+                q.effective_ordering(),
+                Ordering::SalaryMaxDesc | Ordering::SalaryMinAsc
+            ) {
+            self.rates(pool).await?
+        } else {
+            Arc::new(Rates::default())
+        };
+        let fields = self.index.fields;
+        let parsed = q.q.as_deref().map(search_query::parse).unwrap_or_default();
+        let locations = match &q.location {
+            Some(loc) => Some(locations_containing(
+                &self.index.reader().searcher(),
+                &fields,
+                loc,
+            )?),
+            None => None,
+        };
+        Ok(Plan {
+            fields,
+            q,
+            now: Utc::now().timestamp(),
+            rates,
+            currency: q
+                .salary_currency
+                .clone()
+                .unwrap_or_else(|| self.default_currency.clone()),
+            text: matching::text_query(&fields, &parsed),
+            excluded: matching::exclusions(&fields, &parsed),
+            locations,
+        })
+    }
+
+    /// One page of the jobs matching `q`, in its ordering (see the module for paging).
+    pub async fn jobs(&self, pool: &PgPool, q: &JobQuery) -> Result<JobPage, SearchError> {
+        let plan = self.plan(pool, q).await?;
+        let ordering = if plan.text.is_none() && q.effective_ordering() == Ordering::Relevance {
+            Ordering::Newest
+        } else {
+            q.effective_ordering()
+        };
+        let after = q.cursor.as_deref().and_then(Key::decode);
+        let offset = if after.is_some() {
+            0
+        } else {
+            (q.page.saturating_sub(1) as usize) * q.page_size as usize
+        };
+        let size = q.page_size as usize;
+        let searcher = self.index.reader().searcher();
+        let query = plan.query(None);
+        let (count, keys) = searcher.search(
+            query.as_ref(),
+            &Ranked {
+                ordering,
+                k: offset + size,
+                after,
+                now: plan.now,
+                rates: plan.rates.clone(),
+                currency: plan.currency.clone(),
+            },
+        )?;
+        let count = i64::try_from(count).unwrap_or(i64::MAX);
+        let page_keys: Vec<Key> = keys.into_iter().skip(offset).collect();
+        let last_page = u32::try_from((count + size as i64 - 1) / size as i64)
+            .unwrap_or(u32::MAX)
+            .max(1);
+        if q.page > 1 && page_keys.is_empty() && after.is_none() {
+            return Err(SearchError::PastTheEnd {
+                page: q.page,
+                last: last_page,
+            });
+        }
+        let descending = ordering != Ordering::Oldest;
+        let ids: Vec<Uuid> = page_keys.iter().map(|k| k.job_id(descending)).collect();
+        let results = hydrate(pool, &ids).await?;
+        let seen = if after.is_some() {
+            // Unknown how many came before the cursor: the page number says.
+            i64::from(q.page.saturating_sub(1)) * size as i64 + page_keys.len() as i64
+        } else {
+            (offset + page_keys.len()) as i64
+        };
+        let next_cursor = (page_keys.len() == size && seen < count)
+            .then(|| page_keys.last().map(Key::encode))
+            .flatten();
+        Ok(JobPage {
+            count,
+            count_exact: true,
+            results,
+            page: q.page,
+            page_size: q.page_size,
+            window: super::query::MATCH_CAP,
+            next_cursor,
+        })
+    }
+
+    /// How many jobs match `q`.
+    pub async fn count(&self, pool: &PgPool, q: &JobQuery) -> Result<i64, SearchError> {
+        let plan = self.plan(pool, q).await?;
+        let n = self
+            .index
+            .reader()
+            .searcher()
+            .search(plan.query(None).as_ref(), &tantivy::collector::Count)?;
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
+    /// Facet counts of `q`'s matches: each facet applies every filter but its own; exact.
+    pub async fn facets(&self, pool: &PgPool, q: &JobQuery) -> Result<Facets, SearchError> {
+        let plan = self.plan(pool, q).await?;
+        let searcher = self.index.reader().searcher();
+        let mut counts: HashMap<&'static str, HashMap<String, u64>> = HashMap::new();
+        // Facets whose own filter is unset share one pass over the matches.
+        let shared: Vec<Dim> = DIMS.into_iter().filter(|d| !d.filtered(q)).collect();
+        if !shared.is_empty() {
+            let collectors: Vec<ValueCounts> = shared
+                .iter()
+                .map(|d| ValueCounts { field: d.name() })
+                .collect();
+            let fruits = searcher.search(plan.query(None).as_ref(), &Many(collectors))?;
+            for (d, f) in shared.iter().zip(fruits) {
+                counts.insert(d.name(), f);
+            }
+        }
+        for d in DIMS.into_iter().filter(|d| d.filtered(q)) {
+            let f = searcher.search(
+                plan.query(Some(d)).as_ref(),
+                &ValueCounts { field: d.name() },
+            )?;
+            counts.insert(d.name(), f);
+        }
+        let mut take = |d: Dim, top: Option<usize>| -> Vec<FacetValue> {
+            let mut v: Vec<FacetValue> = counts
+                .remove(d.name())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(value, n)| FacetValue {
+                    value,
+                    label: None,
+                    count: i64::try_from(n).unwrap_or(i64::MAX),
+                })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            if let Some(top) = top {
+                v.truncate(top);
+            }
+            v
+        };
+        let mut out = Facets {
+            job_type: take(Dim::JobType, None),
+            remote_policy: take(Dim::RemotePolicy, None),
+            company: take(Dim::Company, Some(FACET_TOP)),
+            location: take(Dim::Location, Some(FACET_TOP)),
+            category: take(Dim::Category, Some(FACET_TOP)),
+            exact: true,
+        };
+        let slugs: Vec<String> = out.company.iter().map(|c| c.value.clone()).collect();
+        if !slugs.is_empty() {
+            let names: HashMap<String, String> =
+                sqlx::query_as("SELECT slug, name FROM public.tenants WHERE slug = ANY($1)")
+                    .bind(&slugs)
+                    .fetch_all(pool)
+                    .await?
+                    .into_iter()
+                    .collect();
+            for c in &mut out.company {
+                c.label = Some(
+                    names
+                        .get(&c.value)
+                        .cloned()
+                        .unwrap_or_else(|| c.value.clone()),
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// The newest `limit` jobs matching `q` (feeds, the home page).
+    pub async fn newest(
+        &self,
+        pool: &PgPool,
+        q: &JobQuery,
+        limit: u32,
+    ) -> Result<Vec<JobSummary>, SearchError> {
+        let q = JobQuery {
+            ordering: Some(Ordering::Newest),
+            page: 1,
+            page_size: limit.clamp(1, super::query::MAX_PAGE_SIZE),
+            cursor: None,
+            ..q.clone()
+        };
+        Ok(self.jobs(pool, &q).await?.results)
+    }
+}
+
+/// Several collectors of one type in one pass.
+struct Many<C>(Vec<C>);
+
+impl<C: Collector> Collector for Many<C> {
+    type Fruit = Vec<C::Fruit>;
+    type Child = ManySegment<C::Child>;
+
+    fn for_segment(
+        &self,
+        ord: SegmentOrdinal,
+        seg: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(ManySegment(
+            self.0
+                .iter()
+                .map(|c| c.for_segment(ord, seg))
+                .collect::<tantivy::Result<_>>()?,
+        ))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.0.iter().any(Collector::requires_scoring)
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<Vec<<C::Child as SegmentCollector>::Fruit>>,
+    ) -> tantivy::Result<Vec<C::Fruit>> {
+        let mut by_collector: Vec<Vec<_>> = self.0.iter().map(|_| Vec::new()).collect();
+        for segment in fruits {
+            for (i, f) in segment.into_iter().enumerate() {
+                by_collector[i].push(f);
+            }
+        }
+        self.0
+            .iter()
+            .zip(by_collector)
+            .map(|(c, f)| c.merge_fruits(f))
+            .collect()
+    }
+}
+
+struct ManySegment<S>(Vec<S>);
+
+impl<S: SegmentCollector> SegmentCollector for ManySegment<S> {
+    type Fruit = Vec<S::Fruit>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        for c in &mut self.0 {
+            c.collect(doc, score);
+        }
+    }
+
+    fn harvest(self) -> Vec<S::Fruit> {
+        self.0.into_iter().map(SegmentCollector::harvest).collect()
+    }
+}
+
+/// The catalog rows of `ids` that are public right now, in the order of `ids`.
+async fn hydrate(pool: &PgPool, ids: &[Uuid]) -> sqlx::Result<Vec<JobSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM public.job_catalog c WHERE c.job_id = ANY($1) AND {VISIBLE}"
+    ))
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    let mut by_id: HashMap<Uuid, JobSummary> = rows
+        .into_iter()
+        .map(|r| {
+            let s = JobSummary::from(r);
+            (s.id, s)
+        })
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_round_trips_and_garbage_is_refused() {
+        let k = Key {
+            a: -5,
+            b: i64::MAX,
+            id: u128::MAX - 7,
+        };
+        assert_eq!(Key::decode(&k.encode()), Some(k));
+        assert_eq!(Key::decode("not a cursor"), None);
+        assert_eq!(Key::decode(""), None);
+    }
+
+    #[test]
+    fn newest_ids_sort_first_among_equal_keys() {
+        let older = Uuid::from_u128(1);
+        let newer = Uuid::from_u128(2);
+        let a = Key {
+            a: 0,
+            b: 0,
+            id: !older.as_u128(),
+        };
+        let b = Key {
+            a: 0,
+            b: 0,
+            id: !newer.as_u128(),
+        };
+        assert!(b < a);
+        assert_eq!(a.job_id(true), older);
+    }
+}
