@@ -23,6 +23,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BROAD = ["engineer", "manager", "developer", "sales", "analyst", "designer", "senior", "support"]
+# Misspellings (one or two edits, first letter right) and prefixes of words the catalog uses.
+TYPOS = ["enginer", "managr", "develper", "analsyt", "desinger", "acountant", "recruter", "suport"]
+PREFIXES = ["engi", "mana", "develo", "anal", "desig", "accou", "recru", "supp"]
 FILTER_CITIES = ["berlin", "london", "paris", "new york", "toronto", "madrid", "amsterdam", "remote"]
 
 
@@ -90,12 +93,23 @@ def scenarios(db):
         ("json list q=broad", "paths.lua", [f"{api}/jobs/?q={t}" for t in BROAD]),
         ("json list q=rare", "paths.lua", [f"{api}/jobs/?q={t}" for t in rare]),
         ("json list q=no match", "paths.lua", [f"{api}/jobs/?q={t}" for t in nomatch]),
+        ("json list q=typo", "paths.lua", [f"{api}/jobs/?q={t}" for t in TYPOS]),
+        ("json list q=prefix", "paths.lua", [f"{api}/jobs/?q={t}" for t in PREFIXES]),
         ("json list 3 filters", "paths.lua",
          [f"{api}/jobs/?job_type=full_time&remote_policy=hybrid&location={c.replace(' ', '+')}" for c in FILTER_CITIES]),
+        ("json list q + 3 filters", "paths.lua",
+         [f"{api}/jobs/?q={t}&job_type=full_time&remote_policy=hybrid&location={c.replace(' ', '+')}"
+          for t in BROAD for c in FILTER_CITIES]),
+        ("json list salary filter", "paths.lua",
+         [f"{api}/jobs/?salary_min={m}&ordering=-salary_max" for m in range(40000, 160000, 10000)]),
         ("json facets", "paths.lua", [f"{api}/facets/"]),
         ("json facets q=broad", "paths.lua", [f"{api}/facets/?q={t}" for t in BROAD]),
+        ("json facets q=rare", "paths.lua", [f"{api}/facets/?q={t}" for t in rare]),
+        ("json facets q + 3 filters", "paths.lua",
+         [f"{api}/facets/?q={t}&job_type=full_time&remote_policy=hybrid&location={c.replace(' ', '+')}"
+          for t in BROAD for c in FILTER_CITIES]),
         ("json detail", "paths.lua", [f"{api}/jobs/{i}/" for i in ids]),
-        ("json list page 2000", "paths.lua", [f"{api}/jobs/?page={p}" for p in range(1990, 2010)]),
+        ("json list page 490-509", "paths.lua", [f"{api}/jobs/?page={p}" for p in range(490, 510)]),
         ("ssr /jobs", "paths.lua", ["/jobs"]),
         ("ssr /jobs?q=engineer&remote", "paths.lua", [f"/jobs?q={t}&remote_policy=remote" for t in BROAD]),
         ("ssr /jobs/{id}", "paths.lua", [f"/jobs/{i}" for i in ids]),

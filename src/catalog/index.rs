@@ -158,6 +158,22 @@ pub struct SearchIndex {
     pub fields: Fields,
 }
 
+/// The checkpoint of an index's last commit, when it is one of this schema version.
+fn checkpoint_of(index: &Index) -> Option<Checkpoint> {
+    index
+        .load_metas()
+        .ok()
+        .and_then(|m| m.payload)
+        .and_then(|p| serde_json::from_str::<Checkpoint>(&p).ok())
+        .filter(|c| c.version == SCHEMA_VERSION)
+}
+
+fn register_analyzers(index: &Index) {
+    for (name, analyzer) in analysis::analyzers() {
+        index.tokenizers().register(name, analyzer);
+    }
+}
+
 /// Where the index of this schema version lives under `data_dir`.
 pub fn directory(data_dir: &Path) -> PathBuf {
     data_dir.join("search").join(format!("v{SCHEMA_VERSION}"))
@@ -174,12 +190,7 @@ impl SearchIndex {
             .filter(|i| i.schema() == schema);
         let (index, checkpoint) = match opened {
             Some(index) => {
-                let checkpoint = index
-                    .load_metas()
-                    .ok()
-                    .and_then(|m| m.payload)
-                    .and_then(|p| serde_json::from_str::<Checkpoint>(&p).ok())
-                    .filter(|c| c.version == SCHEMA_VERSION);
+                let checkpoint = checkpoint_of(&index);
                 (index, checkpoint)
             }
             None => {
@@ -203,16 +214,8 @@ impl SearchIndex {
         else {
             return Ok(None);
         };
-        for (name, analyzer) in analysis::analyzers() {
-            index.tokenizers().register(name, analyzer);
-        }
-        let checkpoint = index
-            .load_metas()
-            .ok()
-            .and_then(|m| m.payload)
-            .and_then(|p| serde_json::from_str::<Checkpoint>(&p).ok())
-            .filter(|c| c.version == SCHEMA_VERSION);
-        let Some(checkpoint) = checkpoint else {
+        register_analyzers(&index);
+        let Some(checkpoint) = checkpoint_of(&index) else {
             return Ok(None);
         };
         let docs = index.reader()?.searcher().num_docs();
@@ -226,9 +229,7 @@ impl SearchIndex {
     }
 
     fn new(index: Index, fields: Fields) -> anyhow::Result<Self> {
-        for (name, analyzer) in analysis::analyzers() {
-            index.tokenizers().register(name, analyzer);
-        }
+        register_analyzers(&index);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

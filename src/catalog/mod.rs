@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod expiry;
+pub mod facets;
 pub mod index;
 pub mod indexer;
 pub mod matching;

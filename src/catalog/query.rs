@@ -158,16 +158,16 @@ fn clean_text(v: &str) -> String {
 impl JobQuery {
     /// Parses and validates query-string pairs. Empty values count as absent (an HTML form sends
     /// every field); every invalid parameter is named in the errors.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, FieldErrors> {
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Result<Self, FieldErrors> {
         let mut q = JobQuery::default();
         let mut errs = FieldErrors::new();
         let mut seen_single: Vec<&str> = Vec::new();
         for (key, raw) in pairs {
-            let value = clean_text(raw);
+            let value = clean_text(raw.as_ref());
             if value.is_empty() {
                 continue;
             }
-            let key = key.as_str();
+            let key = key.as_ref();
             let single = matches!(
                 key,
                 "q" | "location"
@@ -839,7 +839,7 @@ mod tests {
 
     #[test]
     fn defaults_are_page_one_of_twenty_newest_first() {
-        let q = JobQuery::from_pairs(&[]).unwrap();
+        let q = JobQuery::from_pairs::<&str, &str>(&[]).unwrap();
         assert_eq!((q.page, q.page_size), (1, 20));
         assert_eq!(q.effective_ordering(), Ordering::Newest);
         assert!(!q.has_filters());

@@ -11,6 +11,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use sqlx::PgPool;
+use std::sync::Arc;
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::Query;
+use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
+use tantivy::{DocId, SegmentReader};
 
 /// Hours, days, weeks and months in a working year.
 pub fn per_year(period: &str) -> Option<f64> {
@@ -157,6 +162,59 @@ pub async fn list(pool: &PgPool) -> sqlx::Result<Vec<(String, Decimal, NaiveDate
     sqlx::query_as("SELECT currency, per_eur, rate_date FROM public.fx_rates ORDER BY currency")
         .fetch_all(pool)
         .await
+}
+
+/// Jobs whose yearly salary, converted to `currency`, reaches `min` at its top end.
+pub(super) fn salary_at_least(min: f64, rates: Arc<Rates>, currency: String) -> Box<dyn Query> {
+    let predicate = FunctionPredicate::from(move |seg: &SegmentReader| {
+        let salary = SalaryColumns::open(seg, &rates, &currency)?;
+        Ok(move |doc: DocId| salary.high(doc).is_some_and(|h| h >= min))
+    });
+    Box::new(DocPredicateQuery::from(predicate))
+}
+
+/// A segment's salary columns with each currency's conversion factor.
+pub(super) struct SalaryColumns {
+    low: Option<Column<f64>>,
+    high: Option<Column<f64>>,
+    currency: Option<StrColumn>,
+    /// Conversion factor by currency ordinal (`None`: no rate).
+    factors: Vec<Option<f64>>,
+}
+
+impl SalaryColumns {
+    pub(super) fn open(seg: &SegmentReader, rates: &Rates, to: &str) -> tantivy::Result<Self> {
+        let ff = seg.fast_fields();
+        let currency = ff.str("salary_currency")?;
+        let mut factors = Vec::new();
+        if let Some(c) = &currency {
+            let mut code = String::new();
+            for ord in 0..c.num_terms() as u64 {
+                code.clear();
+                c.ord_to_str(ord, &mut code)?;
+                factors.push(rates.factor(&code, to));
+            }
+        }
+        Ok(SalaryColumns {
+            low: ff.column_opt::<f64>("salary_low")?,
+            high: ff.column_opt::<f64>("salary_high")?,
+            currency,
+            factors,
+        })
+    }
+
+    fn factor(&self, doc: DocId) -> Option<f64> {
+        let ord = self.currency.as_ref()?.ords().first(doc)?;
+        *self.factors.get(ord as usize)?
+    }
+
+    pub(super) fn high(&self, doc: DocId) -> Option<f64> {
+        Some(self.high.as_ref()?.first(doc)? * self.factor(doc)?)
+    }
+
+    pub(super) fn low(&self, doc: DocId) -> Option<f64> {
+        Some(self.low.as_ref()?.first(doc)? * self.factor(doc)?)
+    }
 }
 
 #[cfg(test)]

@@ -7,11 +7,7 @@ use careers::postings::model::{JobType, PostingDraft, PostingStatus, RemotePolic
 use chrono::{Duration, Utc};
 
 fn q(list: &[(&str, &str)]) -> JobQuery {
-    let pairs: Vec<(String, String)> = list
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    JobQuery::from_pairs(&pairs).unwrap()
+    JobQuery::from_pairs(list).unwrap()
 }
 
 #[tokio::test]
@@ -391,12 +387,12 @@ async fn relevance_lists_title_matches_first_then_other_matches_newest_first_acr
 fn page_numbers_reach_the_window_and_cursors_go_further() {
     assert_eq!(q(&[("q", "x")]).window(), query::MATCH_CAP);
     let last = (query::MATCH_CAP / 20).to_string();
-    assert!(JobQuery::from_pairs(&[("page".into(), last)]).is_ok());
+    assert!(JobQuery::from_pairs(&[("page", last)]).is_ok());
     let deep = (query::MATCH_CAP / 20 + 1).to_string();
-    let errs = JobQuery::from_pairs(&[("page".into(), deep.clone())]).unwrap_err();
+    let errs = JobQuery::from_pairs(&[("page", deep.clone())]).unwrap_err();
     assert!(errs.get("page").is_some());
     let cursor = "0".repeat(64);
-    assert!(JobQuery::from_pairs(&[("page".into(), deep), ("cursor".into(), cursor)]).is_ok());
+    assert!(JobQuery::from_pairs(&[("page", deep), ("cursor", cursor)]).is_ok());
 }
 
 #[tokio::test]

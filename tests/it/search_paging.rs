@@ -16,11 +16,7 @@ use crate::support::api::{app, get, open_draft, posting, set_status, tenant};
 use crate::support::browser::Server;
 
 fn q(list: &[(&str, &str)]) -> JobQuery {
-    let pairs: Vec<(String, String)> = list
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    JobQuery::from_pairs(&pairs).unwrap()
+    JobQuery::from_pairs(list).unwrap()
 }
 
 async fn visible_ids(pool: &sqlx::PgPool) -> BTreeSet<Uuid> {
