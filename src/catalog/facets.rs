@@ -13,6 +13,7 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 use super::index::Fields;
 use super::query::{FACET_TOP, FacetValue, Facets, JobQuery};
 use super::search::{Search, SearchError};
+use super::search_cache::Answer;
 
 /// A facet dimension (each facet ignores its own filter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,6 +197,13 @@ impl Search {
     pub async fn facets(&self, pool: &PgPool, q: &JobQuery) -> Result<Facets, SearchError> {
         let plan = self.plan(pool, q).await?;
         let searcher = self.index().reader().searcher();
+        let key = plan.cache_key("facets", None);
+        if let Some(Answer::Facets(f)) = key
+            .as_ref()
+            .and_then(|k| self.cache.get(&searcher, plan.now, k))
+        {
+            return Ok(f);
+        }
         let mut counts: HashMap<&'static str, HashMap<String, u64>> = HashMap::new();
         // Facets whose own filter is unset share one pass over the matches.
         let shared: Vec<Dim> = DIMS.into_iter().filter(|d| !d.filtered(q)).collect();
@@ -258,6 +266,10 @@ impl Search {
                         .unwrap_or_else(|| c.value.clone()),
                 );
             }
+        }
+        if let Some(k) = key {
+            self.cache
+                .put(&searcher, plan.now, k, Answer::Facets(out.clone()));
         }
         Ok(out)
     }

@@ -11,6 +11,7 @@ pub mod query;
 pub mod reconcile;
 pub mod salary;
 pub mod search;
+pub mod search_cache;
 pub mod search_query;
 pub mod site_queries;
 pub mod sync;

@@ -38,7 +38,12 @@ pub fn is_currency_code(code: &str) -> bool {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rates {
     per_eur: HashMap<String, f64>,
+    /// Which load this is (answers computed with other rates are not reused).
+    pub load: u64,
 }
+
+/// Loads of the rate table so far in this process.
+static LOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Rates {
     /// Rates from `(currency, units per euro)` pairs.
@@ -48,7 +53,10 @@ impl Rates {
             .filter(|(_, r)| r.is_finite() && *r > 0.0)
             .collect();
         per_eur.insert("EUR".into(), 1.0);
-        Rates { per_eur }
+        Rates {
+            per_eur,
+            load: LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
     }
 
     /// The table as the database holds it.

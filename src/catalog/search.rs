@@ -38,6 +38,7 @@ use super::matching;
 use super::query::{JobPage, JobQuery, JobSummary, Ordering, SUMMARY_COLUMNS, SummaryRow, VISIBLE};
 use super::salary::Rates;
 use super::salary::{SalaryColumns, salary_at_least};
+use super::search_cache::{Answer, SearchCache};
 use super::search_query;
 
 /// How long a request waits for this process's index to apply changes committed before it.
@@ -95,6 +96,7 @@ pub struct Search {
     progress: watch::Sender<Option<Checkpoint>>,
     rates: RwLock<Option<(Instant, Arc<Rates>)>>,
     default_currency: String,
+    pub(super) cache: SearchCache,
 }
 
 impl Search {
@@ -106,6 +108,7 @@ impl Search {
             progress: watch::channel(checkpoint).0,
             rates: RwLock::new(None),
             default_currency: default_currency.to_string(),
+            cache: SearchCache::default(),
         }
     }
 
@@ -180,18 +183,40 @@ impl Search {
 
 /// Everything one request's index queries need.
 pub(super) struct Plan<'a> {
-    fields: Fields,
-    q: &'a JobQuery,
-    now: i64,
-    rates: Arc<Rates>,
-    currency: String,
-    text: Option<Box<dyn Query>>,
-    excluded: Vec<Box<dyn Query>>,
+    pub(super) fields: Fields,
+    pub(super) q: &'a JobQuery,
+    pub(super) now: i64,
+    pub(super) rates: Arc<Rates>,
+    pub(super) currency: String,
+    pub(super) text: Option<Box<dyn Query>>,
+    pub(super) excluded: Vec<Box<dyn Query>>,
     /// The catalog locations the `location` filter names.
-    locations: Option<Vec<String>>,
+    pub(super) locations: Option<Vec<String>>,
 }
 
 impl Plan<'_> {
+    /// The cache key of this plan's `what` (`None`: not cacheable: the answer depends on the time
+    /// beyond publication and expiry). `page`: include the page's position.
+    pub(super) fn cache_key(&self, what: &str, page: Option<&JobQuery>) -> Option<String> {
+        if self.q.posted_within_days.is_some() {
+            return None;
+        }
+        let position = page.map_or(String::new(), |p| {
+            format!(
+                "|{}|{}|{}",
+                p.page,
+                p.page_size,
+                p.cursor.as_deref().unwrap_or("")
+            )
+        });
+        Some(format!(
+            "{what}|{}|{}|{}{position}",
+            self.q.to_query_string(None),
+            self.currency,
+            self.rates.load,
+        ))
+    }
+
     /// The query of `q` without the filter of `skip`.
     pub(super) fn query(&self, skip: Option<Dim>) -> Box<dyn Query> {
         let f = &self.fields;
@@ -528,18 +553,38 @@ impl Search {
         };
         let size = q.page_size as usize;
         let searcher = self.index.reader().searcher();
-        let query = plan.query(None);
-        let (count, keys) = searcher.search(
-            query.as_ref(),
-            &Ranked {
-                ordering,
-                k: offset + size,
-                after,
-                now: plan.now,
-                rates: plan.rates.clone(),
-                currency: plan.currency.clone(),
-            },
-        )?;
+        let key = plan.cache_key("jobs", Some(q));
+        let cached = key
+            .as_ref()
+            .and_then(|k| self.cache.get(&searcher, plan.now, k));
+        let (count, keys) = match cached {
+            Some(Answer::Page { count, keys }) => (count, keys),
+            _ => {
+                let found = searcher.search(
+                    plan.query(None).as_ref(),
+                    &Ranked {
+                        ordering,
+                        k: offset + size,
+                        after,
+                        now: plan.now,
+                        rates: plan.rates.clone(),
+                        currency: plan.currency.clone(),
+                    },
+                )?;
+                if let Some(k) = key {
+                    self.cache.put(
+                        &searcher,
+                        plan.now,
+                        k,
+                        Answer::Page {
+                            count: found.0,
+                            keys: found.1.clone(),
+                        },
+                    );
+                }
+                found
+            }
+        };
         let count = i64::try_from(count).unwrap_or(i64::MAX);
         let page_keys: Vec<Key> = keys.into_iter().skip(offset).collect();
         let last_page = u32::try_from((count + size as i64 - 1) / size as i64)
