@@ -123,12 +123,21 @@ impl SegmentCollector for ValueCountsSegment {
     fn harvest(self) -> HashMap<String, u64> {
         let mut out = HashMap::new();
         if let Some(c) = &self.column {
-            for (ord, n) in self.counts.iter().enumerate().filter(|(_, n)| **n > 0) {
-                let mut s = String::new();
-                if c.ord_to_str(ord as u64, &mut s).unwrap_or(false) {
-                    out.insert(s, *n);
+            // One pass over the dictionary for every value seen (a lookup each costs a block
+            // decode: thousands of companies per segment).
+            let (ords, counts): (Vec<u64>, Vec<u64>) = self
+                .counts
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(ord, n)| (ord as u64, *n))
+                .unzip();
+            let mut counts = counts.into_iter();
+            let _ = c.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                if let (Some(n), Ok(value)) = (counts.next(), std::str::from_utf8(bytes)) {
+                    out.insert(value.to_string(), n);
                 }
-            }
+            });
         }
         out
     }
