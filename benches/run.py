@@ -109,7 +109,7 @@ def scenarios(db):
          [f"{api}/facets/?q={t}&job_type=full_time&remote_policy=hybrid&location={c.replace(' ', '+')}"
           for t in BROAD for c in FILTER_CITIES]),
         ("json detail", "paths.lua", [f"{api}/jobs/{i}/" for i in ids]),
-        ("json list page 490-509", "paths.lua", [f"{api}/jobs/?page={p}" for p in range(490, 510)]),
+        ("json list page 481-500", "paths.lua", [f"{api}/jobs/?page={p}" for p in range(481, 501)]),
         ("ssr /jobs", "paths.lua", ["/jobs"]),
         ("ssr /jobs?q=engineer&remote", "paths.lua", [f"/jobs?q={t}&remote_policy=remote" for t in BROAD]),
         ("ssr /jobs/{id}", "paths.lua", [f"/jobs/{i}" for i in ids]),

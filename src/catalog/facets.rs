@@ -12,7 +12,7 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::index::Fields;
 use super::query::{FACET_TOP, FacetValue, Facets, JobQuery};
-use super::search::{Search, SearchError};
+use super::search::{Search, SearchError, last_change};
 use super::search_cache::Answer;
 
 /// A facet dimension (each facet ignores its own filter).
@@ -203,7 +203,17 @@ impl<S: SegmentCollector> SegmentCollector for ManySegment<S> {
 
 impl Search {
     /// Facet counts of `q`'s matches: each facet applies every filter but its own; exact.
+    /// Read-your-writes like [`Search::jobs`].
     pub async fn facets(&self, pool: &PgPool, q: &JobQuery) -> Result<Facets, SearchError> {
+        let (facets, seen) = self.facets_once(pool, q).await?;
+        if self.fresh(seen, last_change(pool).await?).await {
+            return Ok(facets);
+        }
+        Ok(self.facets_once(pool, q).await?.0)
+    }
+
+    /// The facets and the index position they were counted at.
+    async fn facets_once(&self, pool: &PgPool, q: &JobQuery) -> Result<(Facets, i64), SearchError> {
         let plan = self.plan(pool, q).await?;
         let searcher = self.index().reader().searcher();
         let key = plan.cache_key("facets", None);
@@ -211,7 +221,7 @@ impl Search {
             .as_ref()
             .and_then(|k| self.cache.get(&searcher, plan.now, k))
         {
-            return Ok(f);
+            return Ok((f, plan.seen));
         }
         let mut counts: HashMap<&'static str, HashMap<String, u64>> = HashMap::new();
         // Facets whose own filter is unset share one pass over the matches.
@@ -280,6 +290,6 @@ impl Search {
             self.cache
                 .put(&searcher, plan.now, k, Answer::Facets(out.clone()));
         }
-        Ok(out)
+        Ok((out, plan.seen))
     }
 }

@@ -6,9 +6,10 @@
 //! dropped from the page, never rendered. Publication and expiry are also applied in the index
 //! query (fast fields compared with the request's time), so counts need no sweep.
 //!
-//! Read-your-writes: before it searches, a request reads the catalog's last change number and, if
-//! this process's index has not applied it yet, waits (at most [`FRESH_WAIT`]) for the indexer to
-//! get there. A job saved before a request started is therefore in its results.
+//! Read-your-writes: with a page's rows, a request reads the catalog's last change number; when
+//! the index it searched had not applied that change yet, it waits (at most [`FRESH_WAIT`]) for
+//! the indexer to get there and answers again. A job saved before a request started is therefore
+//! in its results, and a request costs one statement when nothing is pending.
 //!
 //! Ordering is total: every ordering ends with the job id. `page` is an offset into that order;
 //! a `cursor` (the API's `next` links) is a keyset position in it, so walking `next` visits every
@@ -137,26 +138,31 @@ impl Search {
         &self.default_currency
     }
 
-    /// Waits until the index exists and has applied every change committed before now (at most
-    /// [`FRESH_WAIT`]; past that, the index is searched as it is).
-    async fn ready(&self, pool: &PgPool) -> Result<(), SearchError> {
+    /// Waits until the index exists (at most [`BUILD_WAIT`]); returns the last change it had
+    /// applied then (the searcher taken afterwards holds at least that much).
+    async fn built(&self) -> Result<i64, SearchError> {
         let mut rx = self.progress.subscribe();
-        let built = tokio::time::timeout(BUILD_WAIT, rx.wait_for(Option::is_some))
-            .await
-            .is_ok_and(|r| r.is_ok());
-        if !built {
-            return Err(SearchError::Building);
+        match tokio::time::timeout(BUILD_WAIT, rx.wait_for(Option::is_some)).await {
+            Ok(Ok(c)) => Ok(c.as_ref().map_or(0, |c| c.seq)),
+            _ => Err(SearchError::Building),
         }
-        let last: i64 =
-            sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM public.catalog_changes")
-                .fetch_one(pool)
-                .await?;
+    }
+
+    /// Read-your-writes: `true` when an answer computed from an index at `seen` already holds
+    /// every change up to `last` (the catalog's last change, read with the answer's rows); else
+    /// waits (at most [`FRESH_WAIT`]) until the index has applied `last` and says `false`: the
+    /// caller computes its answer once more (and keeps that one, however far the index got).
+    pub(super) async fn fresh(&self, seen: i64, last: i64) -> bool {
+        if last <= seen {
+            return true;
+        }
+        let mut rx = self.progress.subscribe();
         let _ = tokio::time::timeout(
             FRESH_WAIT,
             rx.wait_for(|c| c.as_ref().is_some_and(|c| c.seq >= last)),
         )
         .await;
-        Ok(())
+        false
     }
 
     async fn rates(&self, pool: &PgPool) -> Result<Arc<Rates>, SearchError> {
@@ -183,6 +189,8 @@ impl Search {
 
 /// Everything one request's index queries need.
 pub(super) struct Plan<'a> {
+    /// The last change the index had applied when the plan was made.
+    pub(super) seen: i64,
     pub(super) fields: Fields,
     pub(super) q: &'a JobQuery,
     pub(super) now: i64,
@@ -502,7 +510,7 @@ impl Search {
         pool: &PgPool,
         q: &'a JobQuery,
     ) -> Result<Plan<'a>, SearchError> {
-        self.ready(pool).await?;
+        let seen = self.built().await?;
         let rates = if q.salary_min.is_some()
             || matches!(
                 q.effective_ordering(),
@@ -523,6 +531,7 @@ impl Search {
             None => None,
         };
         Ok(Plan {
+            seen,
             fields,
             q,
             now: Utc::now().timestamp(),
@@ -537,8 +546,23 @@ impl Search {
         })
     }
 
-    /// One page of the jobs matching `q`, in its ordering (see the module for paging).
+    /// One page of the jobs matching `q`, in its ordering (see the module for paging), holding
+    /// every change committed before the request (see [`Search::fresh`]).
     pub async fn jobs(&self, pool: &PgPool, q: &JobQuery) -> Result<JobPage, SearchError> {
+        let (page, seen, last) = self.jobs_once(pool, q).await?;
+        if self.fresh(seen, last).await {
+            return page;
+        }
+        self.jobs_once(pool, q).await?.0
+    }
+
+    /// A page (or why there is none) with the index position it was computed at and the
+    /// catalog's last change read with its rows.
+    async fn jobs_once(
+        &self,
+        pool: &PgPool,
+        q: &JobQuery,
+    ) -> Result<(Result<JobPage, SearchError>, i64, i64), SearchError> {
         let plan = self.plan(pool, q).await?;
         let ordering = if plan.text.is_none() && q.effective_ordering() == Ordering::Relevance {
             Ordering::Newest
@@ -591,14 +615,16 @@ impl Search {
             .unwrap_or(u32::MAX)
             .max(1);
         if q.page > 1 && page_keys.is_empty() && after.is_none() {
-            return Err(SearchError::PastTheEnd {
+            let last = last_change(pool).await?;
+            let past = SearchError::PastTheEnd {
                 page: q.page,
                 last: last_page,
-            });
+            };
+            return Ok((Err(past), plan.seen, last));
         }
         let descending = ordering != Ordering::Oldest;
         let ids: Vec<Uuid> = page_keys.iter().map(|k| k.job_id(descending)).collect();
-        let results = hydrate(pool, &ids).await?;
+        let (results, last) = hydrate(pool, &ids).await?;
         let seen = if after.is_some() {
             // Unknown how many came before the cursor: the page number says.
             i64::from(q.page.saturating_sub(1)) * size as i64 + page_keys.len() as i64
@@ -608,7 +634,7 @@ impl Search {
         let next_cursor = (page_keys.len() == size && seen < count)
             .then(|| page_keys.last().map(Key::encode))
             .flatten();
-        Ok(JobPage {
+        let page = JobPage {
             count,
             count_exact: true,
             results,
@@ -616,17 +642,24 @@ impl Search {
             page_size: q.page_size,
             window: super::query::MATCH_CAP,
             next_cursor,
-        })
+        };
+        Ok((Ok(page), plan.seen, last))
     }
 
     /// How many jobs match `q`.
     pub async fn count(&self, pool: &PgPool, q: &JobQuery) -> Result<i64, SearchError> {
-        let plan = self.plan(pool, q).await?;
-        let n = self
-            .index
-            .reader()
-            .searcher()
-            .search(plan.query(None).as_ref(), &tantivy::collector::Count)?;
+        let mut n = 0;
+        for attempt in 0..2 {
+            let plan = self.plan(pool, q).await?;
+            n = self
+                .index
+                .reader()
+                .searcher()
+                .search(plan.query(None).as_ref(), &tantivy::collector::Count)?;
+            if attempt == 1 || self.fresh(plan.seen, last_change(pool).await?).await {
+                break;
+            }
+        }
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
     }
 
@@ -648,25 +681,46 @@ impl Search {
     }
 }
 
-/// The catalog rows of `ids` that are public right now, in the order of `ids`.
-async fn hydrate(pool: &PgPool, ids: &[Uuid]) -> sqlx::Result<Vec<JobSummary>> {
+/// The catalog's last change number (0 before the first).
+pub(super) async fn last_change(pool: &PgPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM public.catalog_changes")
+        .fetch_one(pool)
+        .await
+}
+
+#[derive(sqlx::FromRow)]
+struct HydratedRow {
+    #[sqlx(flatten)]
+    row: SummaryRow,
+    last_change: i64,
+}
+
+/// The catalog rows of `ids` that are public right now, in the order of `ids`, and the catalog's
+/// last change, read in the same statement.
+async fn hydrate(pool: &PgPool, ids: &[Uuid]) -> sqlx::Result<(Vec<JobSummary>, i64)> {
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), last_change(pool).await?));
     }
-    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM public.job_catalog c WHERE c.job_id = ANY($1) AND {VISIBLE}"
+    let rows: Vec<HydratedRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS},
+                (SELECT coalesce(max(seq), 0) FROM public.catalog_changes) AS last_change
+           FROM public.job_catalog c WHERE c.job_id = ANY($1) AND {VISIBLE}"
     ))
     .bind(ids)
     .fetch_all(pool)
     .await?;
+    let Some(last) = rows.first().map(|r| r.last_change) else {
+        // Every row gone from the catalog since the index was read.
+        return Ok((Vec::new(), last_change(pool).await?));
+    };
     let mut by_id: HashMap<Uuid, JobSummary> = rows
         .into_iter()
         .map(|r| {
-            let s = JobSummary::from(r);
+            let s = JobSummary::from(r.row);
             (s.id, s)
         })
         .collect();
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    Ok((ids.iter().filter_map(|id| by_id.remove(id)).collect(), last))
 }
 
 #[cfg(test)]
