@@ -274,16 +274,14 @@ pub fn start(
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let index = search.index().clone();
-        let known = search.progress().borrow().clone();
         // An index built beside another database starts over.
-        let known = match (known, super::index::origin(&pool).await) {
+        let known = match (search.initial(), super::index::origin(&pool).await) {
             (Some(c), Ok(here)) if c.origin == here => Some(c),
-            (Some(_), Ok(_)) => {
-                search.progress().send_replace(None);
-                None
-            }
+            (Some(_), Ok(_)) => None,
             (known, _) => known,
         };
+        // Searches (and /readyz) wait for the first catch-up from a known checkpoint, or for the
+        // build: a restarted server does not answer from an index hours behind.
         let checkpoint = match known {
             Some(c) => c,
             None => loop {
@@ -295,6 +293,7 @@ pub fn start(
                             seconds = started.elapsed().as_secs_f64(),
                             "search index built"
                         );
+                        search.progress().send_replace(Some(c.clone()));
                         break c;
                     }
                     Err(e) => {
@@ -304,7 +303,6 @@ pub fn start(
                 }
             },
         };
-        search.progress().send_replace(Some(checkpoint.clone()));
         follow(index, pool, checkpoint, search.progress().clone(), metrics).await;
     })
 }

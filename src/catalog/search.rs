@@ -98,6 +98,9 @@ pub struct Search {
     rates: RwLock<Option<(Instant, Arc<Rates>)>>,
     default_currency: String,
     pub(super) cache: SearchCache,
+    /// The checkpoint the index was opened with; searches wait until the indexer has caught up
+    /// from it (or built the index).
+    initial: Option<Checkpoint>,
 }
 
 impl Search {
@@ -106,7 +109,8 @@ impl Search {
     pub fn new(index: SearchIndex, checkpoint: Option<Checkpoint>, default_currency: &str) -> Self {
         Search {
             index: Arc::new(index),
-            progress: watch::channel(checkpoint).0,
+            progress: watch::channel(None).0,
+            initial: checkpoint,
             rates: RwLock::new(None),
             default_currency: default_currency.to_string(),
             cache: SearchCache::default(),
@@ -116,6 +120,11 @@ impl Search {
     /// A search over an index in memory, built by the indexer when it starts.
     pub fn in_memory(default_currency: &str) -> anyhow::Result<Self> {
         Ok(Self::new(SearchIndex::in_memory()?, None, default_currency))
+    }
+
+    /// The checkpoint the index was opened with (`None`: it must be built).
+    pub fn initial(&self) -> Option<Checkpoint> {
+        self.initial.clone()
     }
 
     /// The index.

@@ -21,7 +21,7 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             [(header::CACHE_CONTROL, "no-store")],
-            "search index building\n",
+            "search index building or catching up\n",
         );
     }
     match sqlx::query_scalar::<_, i32>("SELECT 1")

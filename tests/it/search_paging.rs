@@ -161,19 +161,7 @@ async fn a_server_killed_while_indexing_a_burst_catches_up_when_it_restarts() {
     let client = reqwest::Client::new();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
-        let metrics = client
-            .get(format!("{}/metrics", server.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let docs = metrics
-            .lines()
-            .find_map(|l| l.strip_prefix("careers_search_index_documents "))
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0);
+        let docs = gauge(&client, &server.base, "careers_search_index_documents").await;
         if docs > 0.0 {
             break;
         }
@@ -190,6 +178,26 @@ async fn a_server_killed_while_indexing_a_burst_catches_up_when_it_restarts() {
     assert!(expected.len() > 1_500, "{}", expected.len());
 
     let server = Server::start_in(&db, &data_dir).await;
+    // The restarted server resumes from its last commit: wait until it reports having applied the
+    // catalog's last change (a request waits for that at most a second, which a loaded machine
+    // may need more than to apply the rest of the burst).
+    let last: i64 = sqlx::query_scalar("SELECT max(seq) FROM public.catalog_changes")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let applied = gauge(&client, &server.base, "careers_search_index_last_change").await;
+        if applied >= last as f64 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the restarted index did not catch up in 60 s ({applied} < {last})"
+        );
+        // Polling interval of the probe (not a wait for work).
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let mut listed = BTreeSet::new();
     let mut next = Some(format!(
         "{}/api/v1/careers/jobs/?page_size=100",
@@ -205,6 +213,23 @@ async fn a_server_killed_while_indexing_a_burst_catches_up_when_it_restarts() {
     }
     assert_eq!(listed, expected);
     drop(server);
+}
+
+/// A gauge of the server's `/metrics` (0 while it is not reported yet).
+async fn gauge(client: &reqwest::Client, base: &str, name: &str) -> f64 {
+    let metrics = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0)
 }
 
 #[tokio::test]
