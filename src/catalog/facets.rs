@@ -215,11 +215,11 @@ impl Search {
     /// The facets and the index position they were counted at.
     async fn facets_once(&self, pool: &PgPool, q: &JobQuery) -> Result<(Facets, i64), SearchError> {
         let plan = self.plan(pool, q).await?;
-        let searcher = self.index().reader().searcher();
+        let searcher = &plan.searcher;
         let key = plan.cache_key("facets", None);
         if let Some(Answer::Facets(f)) = key
             .as_ref()
-            .and_then(|k| self.cache.get(&searcher, plan.now, k))
+            .and_then(|k| self.cache.get(searcher, plan.now, k))
         {
             return Ok((f, plan.seen));
         }
@@ -231,14 +231,14 @@ impl Search {
                 .iter()
                 .map(|d| ValueCounts { field: d.name() })
                 .collect();
-            let fruits = searcher.search(plan.query(None).as_ref(), &Many(collectors))?;
+            let fruits = searcher.search(plan.query(None)?.as_ref(), &Many(collectors))?;
             for (d, f) in shared.iter().zip(fruits) {
                 counts.insert(d.name(), f);
             }
         }
         for d in DIMS.into_iter().filter(|d| d.filtered(q)) {
             let f = searcher.search(
-                plan.query(Some(d)).as_ref(),
+                plan.query(Some(d))?.as_ref(),
                 &ValueCounts { field: d.name() },
             )?;
             counts.insert(d.name(), f);
@@ -288,7 +288,7 @@ impl Search {
         }
         if let Some(k) = key {
             self.cache
-                .put(&searcher, plan.now, k, Answer::Facets(out.clone()));
+                .put(searcher, plan.now, k, Answer::Facets(out.clone()));
         }
         Ok((out, plan.seen))
     }

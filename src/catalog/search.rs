@@ -207,8 +207,11 @@ pub(super) struct Plan<'a> {
     pub(super) currency: String,
     pub(super) text: Option<Box<dyn Query>>,
     pub(super) excluded: Vec<Box<dyn Query>>,
-    /// The catalog locations the `location` filter names.
-    pub(super) locations: Option<Vec<String>>,
+    /// The index as this request sees it (every query of the plan runs on it).
+    pub(super) searcher: tantivy::Searcher,
+    /// The index's locations the `location` filter names, found when a query first needs them
+    /// (an answer from the cache does not).
+    locations: std::sync::OnceLock<Vec<String>>,
 }
 
 impl Plan<'_> {
@@ -235,7 +238,7 @@ impl Plan<'_> {
     }
 
     /// The query of `q` without the filter of `skip`.
-    pub(super) fn query(&self, skip: Option<Dim>) -> Box<dyn Query> {
+    pub(super) fn query(&self, skip: Option<Dim>) -> tantivy::Result<Box<dyn Query>> {
         let f = &self.fields;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let filter = |q: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
@@ -291,7 +294,18 @@ impl Plan<'_> {
         );
         set(Dim::Company, q.company.clone());
         set(Dim::Category, q.category.clone());
-        set(Dim::Location, self.locations.clone().unwrap_or_default());
+        if let Some(loc) = &q.location
+            && skip != Some(Dim::Location)
+        {
+            let names = match self.locations.get() {
+                Some(names) => names.clone(),
+                None => {
+                    let found = locations_containing(&self.searcher, f, loc)?;
+                    self.locations.get_or_init(|| found).clone()
+                }
+            };
+            set(Dim::Location, names);
+        }
         if let Some(min) = q.salary_min {
             use rust_decimal::prelude::ToPrimitive;
             must.push(filter(salary_at_least(
@@ -300,7 +314,7 @@ impl Plan<'_> {
                 self.currency.clone(),
             )));
         }
-        Box::new(BooleanQuery::new(must))
+        Ok(Box::new(BooleanQuery::new(must)))
     }
 }
 
@@ -531,15 +545,9 @@ impl Search {
         };
         let fields = self.index.fields;
         let parsed = q.q.as_deref().map(search_query::parse).unwrap_or_default();
-        let locations = match &q.location {
-            Some(loc) => Some(locations_containing(
-                &self.index.reader().searcher(),
-                &fields,
-                loc,
-            )?),
-            None => None,
-        };
         Ok(Plan {
+            searcher: self.index.reader().searcher(),
+            locations: std::sync::OnceLock::new(),
             seen,
             fields,
             q,
@@ -551,7 +559,6 @@ impl Search {
                 .unwrap_or_else(|| self.default_currency.clone()),
             text: matching::text_query(&fields, &parsed),
             excluded: matching::exclusions(&fields, &parsed),
-            locations,
         })
     }
 
@@ -585,16 +592,16 @@ impl Search {
             (q.page.saturating_sub(1) as usize) * q.page_size as usize
         };
         let size = q.page_size as usize;
-        let searcher = self.index.reader().searcher();
+        let searcher = &plan.searcher;
         let key = plan.cache_key("jobs", Some(q));
         let cached = key
             .as_ref()
-            .and_then(|k| self.cache.get(&searcher, plan.now, k));
+            .and_then(|k| self.cache.get(searcher, plan.now, k));
         let (count, keys) = match cached {
             Some(Answer::Page { count, keys }) => (count, keys),
             _ => {
                 let found = searcher.search(
-                    plan.query(None).as_ref(),
+                    plan.query(None)?.as_ref(),
                     &Ranked {
                         ordering,
                         k: offset + size,
@@ -606,7 +613,7 @@ impl Search {
                 )?;
                 if let Some(k) = key {
                     self.cache.put(
-                        &searcher,
+                        searcher,
                         plan.now,
                         k,
                         Answer::Page {
@@ -660,11 +667,9 @@ impl Search {
         let mut n = 0;
         for attempt in 0..2 {
             let plan = self.plan(pool, q).await?;
-            n = self
-                .index
-                .reader()
-                .searcher()
-                .search(plan.query(None).as_ref(), &tantivy::collector::Count)?;
+            n = plan
+                .searcher
+                .search(plan.query(None)?.as_ref(), &tantivy::collector::Count)?;
             if attempt == 1 || self.fresh(plan.seen, last_change(pool).await?).await {
                 break;
             }
