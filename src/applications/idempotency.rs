@@ -1,6 +1,6 @@
 //! `Idempotency-Key` for applications: a retried request with the same key gets the first
-//! answer (even when both arrive at once: the key is stored in the application's transaction),
-//! and the same key with other data is refused.
+//! answer (even when both arrive at once: the key is claimed first in the application's
+//! transaction, so the twin waits for it), and the same key with other data is refused (422).
 
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
@@ -62,25 +62,38 @@ pub async fn replay(
     }
 }
 
-/// Stores `key`'s answer in the application's transaction; false when a concurrent request with
-/// the same key stored one first (the caller rolls back and replays that).
-pub async fn remember(
-    ttx: &mut TenantTx,
-    job_id: Uuid,
-    key: &str,
-    hash: &str,
-    receipt: &Receipt,
-) -> sqlx::Result<bool> {
+/// Claims `key` for this request in the application's transaction: false when another request
+/// holds it. An insert of the same key waits for the transaction that inserted it first, so a
+/// concurrent twin blocks here until the first commits (then this returns false and the caller
+/// replays the first's receipt) or rolls back (then this one claims the key and proceeds).
+pub async fn claim(ttx: &mut TenantTx, job_id: Uuid, key: &str, hash: &str) -> sqlx::Result<bool> {
     let inserted = sqlx::query(
         "INSERT INTO public.idempotency_keys (key, scope, request_hash, status, body)
-         VALUES ($1, $2, $3, 201, $4) ON CONFLICT (scope, key) DO NOTHING",
+         VALUES ($1, $2, $3, 0, 'null') ON CONFLICT (scope, key) DO NOTHING",
     )
     .bind(idem_key(job_id, key))
     .bind(IDEMPOTENCY_SCOPE)
     .bind(hash)
-    .bind(sqlx::types::Json(receipt))
     .execute(&mut **ttx)
     .await?
     .rows_affected();
     Ok(inserted == 1)
+}
+
+/// Stores the answer under the key [`claim`] took, in the same transaction.
+pub async fn record(
+    ttx: &mut TenantTx,
+    job_id: Uuid,
+    key: &str,
+    receipt: &Receipt,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE public.idempotency_keys SET status = 201, body = $3 WHERE scope = $2 AND key = $1",
+    )
+    .bind(idem_key(job_id, key))
+    .bind(IDEMPOTENCY_SCOPE)
+    .bind(sqlx::types::Json(receipt))
+    .execute(&mut **ttx)
+    .await?;
+    Ok(())
 }

@@ -142,10 +142,11 @@ impl From<IntakeError> for AppError {
         match e {
             IntakeError::NotFound => AppError::NotFound,
             IntakeError::Invalid(errs) => AppError::Validation(errs),
-            IntakeError::Duplicate | IntakeError::KeyReused => AppError::Conflict(e.to_string()),
+            IntakeError::Duplicate => AppError::Conflict(e.to_string()),
+            IntakeError::KeyReused => AppError::Unprocessable(e.to_string()),
             IntakeError::ResumeTooLarge => AppError::PayloadTooLarge(e.to_string()),
             IntakeError::UnsupportedResume(m) => AppError::UnsupportedMediaType(m),
-            IntakeError::Internal(e) => AppError::Internal(e),
+            IntakeError::Internal(e) => AppError::from(e),
         }
     }
 }
@@ -219,15 +220,19 @@ pub async fn submit(
     let schema = SchemaName::parse(&job.schema_name)
         .map_err(|e| IntakeError::Internal(anyhow::anyhow!("tenant schema: {e}")))?;
     let mut ttx = TenantTx::begin(pool, &schema).await?;
-    let receipt = store(&mut ttx, job_id, &job, &valid, &ctx).await?;
+    // The key is claimed before anything else is written: a concurrent request with the same key
+    // waits here until this transaction ends, then answers with this one's receipt.
     if let Some(k) = key
-        && !idempotency::remember(&mut ttx, job_id, k, &hash, &receipt).await?
+        && !idempotency::claim(&mut ttx, job_id, k, &hash).await?
     {
-        // A concurrent retry with the same key won: undo ours and answer with its receipt.
         ttx.rollback().await?;
         return idempotency::replay(pool, job_id, k, &hash)
             .await?
             .ok_or_else(|| IntakeError::Internal(anyhow::anyhow!("idempotency row vanished")));
+    }
+    let receipt = store(&mut ttx, job_id, &job, &valid, &ctx).await?;
+    if let Some(k) = key {
+        idempotency::record(&mut ttx, job_id, k, &receipt).await?;
     }
     ttx.commit().await?;
     Ok(receipt)

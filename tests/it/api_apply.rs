@@ -209,6 +209,13 @@ async fn a_retry_with_the_same_idempotency_key_returns_the_first_response() {
     let second = send(&app, req()).await;
     assert_eq!(second.status, StatusCode::CREATED);
     assert_eq!(second.body, first.body);
+    // The same key with another application: 422, nothing stored.
+    let other = Request::post(format!("/api/v1/careers/jobs/{job}/apply/"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", "3f1c-retry")
+        .body(Body::from(person("someone@example.com").to_string()))
+        .unwrap();
+    problem(&send(&app, other).await, StatusCode::UNPROCESSABLE_ENTITY);
     // Without the key the same application is a duplicate.
     problem(
         &apply_json(&app, job, person("jane@example.com")).await,

@@ -276,6 +276,30 @@ async fn a_retry_with_the_same_idempotency_key_returns_the_first_receipt() {
 }
 
 #[tokio::test]
+async fn simultaneous_twins_with_one_idempotency_key_both_get_the_first_receipt() {
+    let db = TestDb::new().await;
+    let acme = tenant(&db.pool, "acme", "Acme Corp").await;
+    let job = posting(&db.pool, &acme, open_draft("Backend Engineer")).await;
+    for pair in 0..10 {
+        let mut c = ctx();
+        c.idempotency_key = Some(format!("twin-{pair}"));
+        let email = format!("twin{pair}@example.com");
+        let (a, b) = tokio::join!(
+            intake::submit(&db.pool, job, input(&email), c.clone()),
+            intake::submit(&db.pool, job, input(&email), c.clone()),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a.application_id, b.application_id, "pair {pair}");
+        assert!(
+            a.replayed != b.replayed,
+            "pair {pair}: exactly one is the replay"
+        );
+    }
+    assert_eq!(count_in(&db.pool, &acme, "applications").await, 10);
+    assert_eq!(application_count(&db.pool, job).await, 10);
+}
+
+#[tokio::test]
 async fn concurrent_applications_to_different_tenants_never_cross() {
     let db = TestDb::with_pool_size(2).await;
     let mut tenants = Vec::new();

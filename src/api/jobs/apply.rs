@@ -14,7 +14,9 @@ use crate::state::AppState;
 ///
 /// The application is stored in the hiring company's system at once. A second application with
 /// the same email (any letter case) to the same job is refused with 409. Send
-/// `Idempotency-Key` to make retries safe: a retry with the same key returns the first response.
+/// `Idempotency-Key` to make retries safe: a retry with the same key returns the first response,
+/// also when both arrive at once (the second waits for the first); the same key with another
+/// application is refused with 422.
 /// Rate limited per client IP (default 5 per minute).
 #[utoipa::path(
     post, path = "/api/v1/careers/jobs/{id}/apply/", tag = "applications", operation_id = "apply",
@@ -33,10 +35,12 @@ use crate::state::AppState;
         (status = 201, description = "Received", body = ApplicationReceived),
         (status = 400, description = "Invalid fields (named in `errors`)", body = ProblemDto, content_type = "application/problem+json"),
         (status = 404, description = "No such public job", body = ProblemDto, content_type = "application/problem+json"),
-        (status = 409, description = "Already applied with this email, or the Idempotency-Key was used for another application", body = ProblemDto, content_type = "application/problem+json"),
+        (status = 409, description = "Already applied with this email", body = ProblemDto, content_type = "application/problem+json"),
         (status = 413, description = "Resume or body larger than 10 MiB", body = ProblemDto, content_type = "application/problem+json"),
         (status = 415, description = "Resume type not accepted, or body neither multipart nor JSON", body = ProblemDto, content_type = "application/problem+json"),
+        (status = 422, description = "The Idempotency-Key was used for another application", body = ProblemDto, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited; see Retry-After", body = ProblemDto, content_type = "application/problem+json"),
+        (status = 503, description = "Temporarily unable to accept it (nothing was stored); retry after Retry-After seconds", body = ProblemDto, content_type = "application/problem+json"),
     )
 )]
 pub async fn apply(
