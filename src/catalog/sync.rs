@@ -88,8 +88,8 @@ pub enum SyncAction {
 /// Inserts or updates catalog rows in one statement per 1,000 rows. A row is only written when
 /// the tenant's posting currently has exactly the entry's version (so a stale write can neither
 /// overwrite a newer row nor resurrect a posting that has since closed or been deleted), and an
-/// existing row only by a strictly newer version — or, with `repair`, the same version (reconcile
-/// fixing a hand-edited row). Counters are never written here; a new row starts with the
+/// existing row only by a strictly newer version — or, with `repair`, whatever version the row
+/// holds (reconcile, holding the posting locked, fixing a hand-edited or restored row). Counters are never written here; a new row starts with the
 /// posting's application count.
 ///
 /// The rows travel as one array per column (`unnest`), so the statement text — and its prepared
@@ -132,7 +132,10 @@ pub async fn upsert_entries(
             posting_updated_at = EXCLUDED.posting_updated_at, synced_at = now()
           WHERE public.job_catalog.tenant_id = EXCLUDED.tenant_id AND {}",
         if repair {
-            "public.job_catalog.posting_version <= EXCLUDED.posting_version"
+            // Reconcile holds the posting locked (`repair` reads it FOR SHARE) and the EXISTS
+            // above pins the version to it, so the posting is the truth even when the row claims
+            // a newer version (a tenant schema restored from an older backup).
+            "true"
         } else {
             "public.job_catalog.posting_version < EXCLUDED.posting_version"
         }

@@ -557,6 +557,7 @@ async fn reconcile_repairs_every_kind_of_manual_drift_and_then_reports_zero() {
     let closed_in_schema = create(&db.pool, &t, draft("Closed in its schema")).await;
     let tampered = create(&db.pool, &t, draft("Catalog edited by hand")).await;
     let untouched = create(&db.pool, &t, draft("Untouched")).await;
+    let restored = create(&db.pool, &t, draft("Schema restored from a backup")).await;
 
     // 1. A catalog row deleted by hand.
     sqlx::query("DELETE FROM public.job_catalog WHERE job_id = $1")
@@ -604,6 +605,16 @@ async fn reconcile_repairs_every_kind_of_manual_drift_and_then_reports_zero() {
     .await
     .unwrap();
 
+    // 5. A catalog row ahead of its posting (the tenant schema restored from an older backup).
+    sqlx::query(
+        "UPDATE public.job_catalog SET posting_version = posting_version + 5, title = 'Newer'
+          WHERE job_id = $1",
+    )
+    .bind(restored.id)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+
     // A dry run counts every kind of drift and changes nothing.
     let dry = reconcile_all(&db.pool, true).await;
     let acme = |r: &reconcile::Report| {
@@ -618,7 +629,7 @@ async fn reconcile_repairs_every_kind_of_manual_drift_and_then_reports_zero() {
     let d = acme(&dry);
     assert_eq!(
         (d.inserted, d.updated, d.deleted, d.unchanged),
-        (1, 2, 2, 1)
+        (1, 3, 2, 1)
     );
     assert_eq!(reconcile_all(&db.pool, true).await.totals, dry.totals);
 
@@ -638,10 +649,20 @@ async fn reconcile_repairs_every_kind_of_manual_drift_and_then_reports_zero() {
     assert_eq!(titles[0].0, "Catalog edited by hand");
     assert!(!titles[0].1.contains("script"));
     assert_eq!(titles[1].0, "Retitled behind our back");
+    let (title, version): (String, i64) =
+        sqlx::query_as("SELECT title, posting_version FROM public.job_catalog WHERE job_id = $1")
+            .bind(restored.id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (title.as_str(), version),
+        ("Schema restored from a backup", restored.version)
+    );
 
     let again = reconcile_all(&db.pool, false).await;
     assert_eq!(again.totals.total(), 0);
-    assert_eq!(again.totals.unchanged, 5);
+    assert_eq!(again.totals.unchanged, 6);
 
     // Every run is recorded, with the drifting tenant's detail.
     let runs = reconcile::recent_runs(&db.pool, reconcile::TASK, 10)
@@ -650,7 +671,7 @@ async fn reconcile_repairs_every_kind_of_manual_drift_and_then_reports_zero() {
     assert_eq!(runs.len(), 4);
     assert_eq!(
         (runs[1].inserted, runs[1].updated, runs[1].deleted),
-        (1, 2, 2)
+        (1, 3, 2)
     );
     assert!(
         runs.iter()
