@@ -277,11 +277,69 @@ impl Columns {
 
 /// A CSV reader configured for the import format (header row, RFC 4180 quoting, rows of varying
 /// length reported rather than fatal).
-pub fn reader<R: std::io::Read>(input: R) -> csv::Reader<R> {
+pub fn reader<R: std::io::Read>(input: R) -> csv::Reader<LineFeeds<std::io::BufReader<R>>> {
     csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(input)
+        .from_reader(LineFeeds::new(std::io::BufReader::new(input)))
+}
+
+/// `input` with every CRLF read as LF. The CSV reader counts a CRLF file's lines one short (it
+/// ends a record at the CR and counts the LF with the next one), so a spreadsheet's file — RFC
+/// 4180's own line ending — would report every row error a line too early. A CR alone stays.
+pub struct LineFeeds<R> {
+    inner: R,
+    /// A CR that ended the last read, held until we know whether an LF follows.
+    held_cr: bool,
+}
+
+impl<R: std::io::BufRead> LineFeeds<R> {
+    pub fn new(inner: R) -> Self {
+        LineFeeds {
+            inner,
+            held_cr: false,
+        }
+    }
+}
+
+impl<R: std::io::BufRead> std::io::Read for LineFeeds<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        let mut n = 0;
+        if self.held_cr {
+            self.held_cr = false;
+            if self.inner.fill_buf()?.first() != Some(&b'\n') {
+                out[0] = b'\r';
+                n = 1;
+            }
+        }
+        let avail = self.inner.fill_buf()?;
+        let mut used = 0;
+        while used < avail.len() && n < out.len() {
+            let b = avail[used];
+            used += 1;
+            if b == b'\r' {
+                match avail.get(used) {
+                    Some(b'\n') => continue,
+                    None => {
+                        self.held_cr = true;
+                        break;
+                    }
+                    Some(_) => {}
+                }
+            }
+            out[n] = b;
+            n += 1;
+        }
+        self.inner.consume(used);
+        if n == 0 && self.held_cr {
+            // The chunk was a lone CR: look at what follows before answering (0 means EOF).
+            return self.read(out);
+        }
+        Ok(n)
+    }
 }
 
 /// Reads every record of `input`, calling `each` with the parsed row (or its error). A record the
@@ -398,6 +456,26 @@ mod tests {
         let e = out[2].clone().unwrap_err();
         assert_eq!((e.line, e.tenant_slug), (4, None));
         assert!(e.message.contains("Bad Slug"), "{}", e.message);
+    }
+
+    #[test]
+    fn crlf_and_lf_files_report_the_same_line_numbers() {
+        let lf =
+            "tenant_slug,title,description\nacme,A,\"two\nlines\"\nacme,,x\nacme,B,y\nacme,,z\n";
+        let crlf = lf.replace('\n', "\r\n");
+        let lines = |csv: &str| -> Vec<Result<u64, u64>> {
+            rows(csv, None)
+                .into_iter()
+                .map(|r| r.map(|row| row.line).map_err(|e| e.line))
+                .collect()
+        };
+        assert_eq!(lines(lf), vec![Ok(2), Err(4), Ok(5), Err(6)]);
+        assert_eq!(lines(&crlf), lines(lf));
+        // A CR that is not part of a CRLF is kept, also across reads.
+        let mut out = String::new();
+        let tiny = std::io::BufReader::with_capacity(1, "a\rb\r\nc\r".as_bytes());
+        std::io::Read::read_to_string(&mut LineFeeds::new(tiny), &mut out).unwrap();
+        assert_eq!(out, "a\rb\nc\r");
     }
 
     #[test]
