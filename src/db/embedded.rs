@@ -2,8 +2,10 @@
 //!
 //! The cluster lives in `<root>/data` and listens only on a Unix socket in `<root>/run`, so it never
 //! collides with another server's TCP port. As root the server runs as the `postgres` user (initdb
-//! refuses root). A second process finds the running cluster and attaches to it; only the process
-//! that started the cluster stops it.
+//! refuses root). A second process finds the running cluster and attaches to it. Every process
+//! using the cluster registers under `<root>/clients/`; the last one to stop stops the cluster,
+//! whoever started it — so a cluster whose starter was killed is adopted by the next process, and
+//! none is left running after the last `careers` process exits.
 
 use std::fs::{self, File};
 use std::os::unix::fs::MetadataExt;
@@ -22,7 +24,9 @@ pub struct EmbeddedPostgres {
     data_dir: PathBuf,
     socket_dir: PathBuf,
     run_as: Option<String>,
-    /// True when this process started the server (and so must stop it).
+    /// `<root>`: the launcher lock and the client registry live here.
+    root: PathBuf,
+    /// True when this process started the server.
     owned: bool,
 }
 
@@ -43,6 +47,7 @@ impl EmbeddedPostgres {
             data_dir: root.join("data"),
             socket_dir: root.join("run"),
             run_as,
+            root: root.clone(),
             owned: false,
         };
         if pg.socket_dir.join(".s.PGSQL.5432").as_os_str().len() > 100 {
@@ -54,13 +59,11 @@ impl EmbeddedPostgres {
         }
         // One launcher at a time per cluster: parallel test processes or a CLI command racing
         // `serve` must not both run initdb or pg_ctl start.
-        let lock_path = root.join("launcher.lock");
-        let lock = File::create(&lock_path)
-            .with_context(|| format!("cannot create {}", lock_path.display()))?;
-        let lock = tokio::task::spawn_blocking(move || lock.lock().map(|_| lock))
-            .await?
-            .context("cannot lock the embedded database launcher")?;
+        let lock = launcher_lock(&root).await?;
         let result = pg.start_locked(&root).await;
+        if result.is_ok() {
+            register_client(&root)?;
+        }
         drop(lock);
         result
     }
@@ -226,9 +229,17 @@ impl EmbeddedPostgres {
         self.owned
     }
 
-    /// Stops the server if this process started it (fast shutdown: open sessions are ended).
+    /// This process is done with the cluster: stops it when no other live process uses it (fast
+    /// shutdown: open sessions are ended), whoever started it.
     pub async fn stop(&self) -> anyhow::Result<()> {
-        if !self.owned {
+        let lock = launcher_lock(&self.root).await?;
+        let others = unregister_client(&self.root);
+        if others > 0 {
+            tracing::info!(
+                others,
+                "leaving embedded PostgreSQL running for the other processes using it"
+            );
+            drop(lock);
             return Ok(());
         }
         let out = self
@@ -241,6 +252,7 @@ impl EmbeddedPostgres {
             .output()
             .await
             .context("cannot run pg_ctl stop")?;
+        drop(lock);
         check(&out, "pg_ctl stop")?;
         tracing::info!("stopped embedded PostgreSQL");
         Ok(())
@@ -260,6 +272,58 @@ impl EmbeddedPostgres {
         cmd.process_group(0).kill_on_drop(false);
         cmd
     }
+}
+
+/// The launcher lock: one process at a time starts, attaches to or stops the cluster.
+async fn launcher_lock(root: &Path) -> anyhow::Result<File> {
+    let lock_path = root.join("launcher.lock");
+    let lock = File::create(&lock_path)
+        .with_context(|| format!("cannot create {}", lock_path.display()))?;
+    tokio::task::spawn_blocking(move || lock.lock().map(|_| lock))
+        .await?
+        .context("cannot lock the embedded database launcher")
+}
+
+/// This process's entry in the client registry: `<root>/clients/<pid>` holding the process's
+/// start time, so a reused pid is not mistaken for a live client.
+fn register_client(root: &Path) -> anyhow::Result<()> {
+    let dir = root.join("clients");
+    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let pid = std::process::id();
+    let started = process_start_time(pid).unwrap_or_default();
+    fs::write(dir.join(pid.to_string()), started)
+        .with_context(|| format!("cannot register in {}", dir.display()))
+}
+
+/// Removes this process's entry and those of processes that are gone (killed without stopping);
+/// returns how many live clients remain.
+fn unregister_client(root: &Path) -> usize {
+    let dir = root.join("clients");
+    let me = std::process::id().to_string();
+    let _ = fs::remove_file(dir.join(&me));
+    let mut live = 0;
+    for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let alive = name.parse::<u32>().ok().is_some_and(|pid| {
+            let recorded = fs::read_to_string(entry.path()).unwrap_or_default();
+            process_start_time(pid).is_some_and(|t| t == recorded)
+        });
+        if alive {
+            live += 1;
+        } else {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    live
+}
+
+/// A process's start time (clock ticks since boot, `/proc/<pid>/stat` field 22), or `None` when
+/// there is no such process.
+fn process_start_time(pid: u32) -> Option<String> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may contain spaces: count after it.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19).map(str::to_string)
 }
 
 fn check(out: &Output, what: &str) -> anyhow::Result<()> {
