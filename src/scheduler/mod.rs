@@ -43,6 +43,9 @@ pub struct TaskContext {
 pub struct Task {
     pub name: &'static str,
     pub run: fn(TaskContext) -> BoxFuture<'static, anyhow::Result<RunReport>>,
+    /// Work on this process's own state (its unflushed view counts): runs on every instance at
+    /// every slot, unclaimed. Shared work (the database's) is claimed and runs once per slot.
+    pub per_instance: bool,
 }
 
 /// What one run of a task did, in terms every task can fill in.
@@ -154,13 +157,16 @@ impl Scheduler {
         Ok(claimed.is_some())
     }
 
-    /// Runs `task` for `slot` if this instance wins the claim; `None` when another instance
-    /// already ran (or is running) that slot.
+    /// Runs `task` for `slot` if this instance wins the claim (or the task is per instance);
+    /// `None` when another instance already ran (or is running) that slot.
     pub async fn run_slot(
         &self,
         task: &Task,
         slot: DateTime<Utc>,
     ) -> anyhow::Result<Option<RunReport>> {
+        if task.per_instance {
+            return Ok(Some((task.run)(self.ctx.clone()).await?));
+        }
         if !self
             .claim(task.name, slot)
             .await

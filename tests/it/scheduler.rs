@@ -35,6 +35,39 @@ fn titled(title: &str) -> PostingDraft {
 }
 
 #[tokio::test]
+async fn every_instance_flushes_the_views_it_counted_itself_in_the_same_slot() {
+    let db = TestDb::new().await;
+    let t = tenancy::create(&db.pool, "acme", "Acme", &[])
+        .await
+        .unwrap();
+    let id = open_posting(&db.pool, &t, titled("Viewed")).await;
+    let (sa, sb) = (db.state(), db.state());
+    for _ in 0..3 {
+        sa.views.record(id);
+    }
+    for _ in 0..2 {
+        sb.views.record(id);
+    }
+    let (a, b) = (Scheduler::new(sa), Scheduler::new(sb));
+    let slot = Utc.with_ymd_and_hms(2026, 11, 29, 14, 10, 30).unwrap();
+    let (ra, rb) = tokio::join!(
+        a.run_slot(&tasks::counters::TASK, slot),
+        b.run_slot(&tasks::counters::TASK, slot)
+    );
+    assert!(
+        ra.unwrap().is_some() && rb.unwrap().is_some(),
+        "both run the slot"
+    );
+    let views: i64 =
+        sqlx::query_scalar("SELECT view_count FROM public.job_catalog WHERE job_id = $1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(views, 5, "each instance's own counts reached the catalog");
+}
+
+#[tokio::test]
 async fn two_scheduler_instances_on_one_database_run_a_task_once_per_slot() {
     let db = TestDb::new().await;
     let t = tenancy::create(&db.pool, "acme", "Acme", &[])

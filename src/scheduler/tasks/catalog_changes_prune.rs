@@ -10,6 +10,7 @@ pub const CRON: &str = "0 23 * * * *";
 pub static TASK: Task = Task {
     name: "catalog_changes_prune",
     run: |ctx| Box::pin(run(ctx)),
+    per_instance: false,
 };
 
 async fn run(ctx: TaskContext) -> anyhow::Result<RunReport> {

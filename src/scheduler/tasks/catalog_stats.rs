@@ -9,6 +9,7 @@ pub const CRON: &str = "15 * * * * *";
 pub static TASK: Task = Task {
     name: "catalog_stats",
     run: |ctx| Box::pin(run(ctx)),
+    per_instance: false,
 };
 
 async fn run(ctx: TaskContext) -> anyhow::Result<RunReport> {

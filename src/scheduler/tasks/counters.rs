@@ -1,4 +1,5 @@
-//! Counter flush (every minute): adds the job views counted in memory to the catalog.
+//! Counter flush (every minute, on every instance: each flushes the views it counted itself, so
+//! it is not claimed): adds the job views counted in memory to the catalog.
 
 use crate::scheduler::{RunReport, Task, TaskContext};
 
@@ -7,6 +8,7 @@ pub const CRON: &str = "30 * * * * *";
 pub static TASK: Task = Task {
     name: "counter_flush",
     run: |ctx| Box::pin(run(ctx)),
+    per_instance: true,
 };
 
 async fn run(ctx: TaskContext) -> anyhow::Result<RunReport> {

@@ -11,6 +11,7 @@ pub const CRON: &str = "0 7/15 * * * *";
 pub static TASK: Task = Task {
     name: expiry::TASK,
     run: |ctx| Box::pin(run(ctx)),
+    per_instance: false,
 };
 
 async fn run(ctx: TaskContext) -> anyhow::Result<RunReport> {

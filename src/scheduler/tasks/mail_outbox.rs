@@ -8,6 +8,7 @@ pub const CRON: &str = "*/20 * * * * *";
 pub static TASK: Task = Task {
     name: "mail_outbox",
     run: |ctx| Box::pin(run(ctx)),
+    per_instance: false,
 };
 
 async fn run(ctx: TaskContext) -> anyhow::Result<RunReport> {

@@ -7,6 +7,7 @@ use crate::scheduler::{RunReport, Task, TaskContext};
 pub static TASK: Task = Task {
     name: reconcile::TASK,
     run: |ctx| Box::pin(run(ctx)),
+    per_instance: false,
 };
 
 /// Run records older than this are pruned after each run.

@@ -7,6 +7,7 @@ pub const CRON: &str = "0 41 * * * *";
 pub static TASK: Task = Task {
     name: "session_purge",
     run: |ctx| Box::pin(run(ctx)),
+    per_instance: false,
 };
 
 async fn run(ctx: TaskContext) -> anyhow::Result<RunReport> {
