@@ -74,6 +74,7 @@ pub async fn submit(
     Path(id): Path<String>,
     uri: Uri,
     headers: HeaderMap,
+    axum::Extension(client): axum::Extension<crate::server::client_ip::ClientAddr>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     if !form_guard::same_origin(&headers, &state.settings.public_url) {
@@ -94,15 +95,26 @@ pub async fn submit(
     let job_id = job.summary.id;
     let data_dir = state.settings.data_dir.clone();
     // Every way back to the form: what was typed, one message (beside a field or over the form).
+    // The form keeps the time it was first served (the sent token's, when genuine): the fill-time
+    // rule measures the person's whole visit, so fixing one field and sending again is never
+    // "too fast".
     let again = |values: Values, error: Option<(&str, &str)>, notice: Option<&str>| {
         let mut errors = FieldErrors::new();
         if let Some((field, message)) = error {
             errors.add(field, message);
         }
+        let now = now_secs();
+        let served = values
+            .get(form_guard::TOKEN)
+            .and_then(|t| match form_guard::check(&data_dir, job_id, t, now) {
+                TokenCheck::Valid { seconds } => Some(now - seconds),
+                _ => None,
+            })
+            .unwrap_or(now);
         FormState {
             values,
             errors,
-            token: form_guard::issue(&data_dir, job_id, now_secs()),
+            token: form_guard::issue(&data_dir, job_id, served),
             notice: notice.map(str::to_string),
         }
     };
@@ -158,11 +170,40 @@ pub async fn submit(
             return render_form(&state, &uri, StatusCode::UNPROCESSABLE_ENTITY, job, form).await;
         }
     };
+    // The form counts against the same per-address apply limit as the API (else the API's limit
+    // could be bypassed through it); a person over it keeps everything they typed.
+    if let Err(secs) = state
+        .api_limits
+        .check(client.0, crate::api::rate_limit::Class::Apply)
+    {
+        let notice = format!(
+            "Too many applications were sent from your network in the last minute. Wait {secs} \
+             seconds, then press Send again (attach your resume again)."
+        );
+        let form = again(values, None, Some(&notice));
+        let mut res = render_form(&state, &uri, StatusCode::TOO_MANY_REQUESTS, job, form).await;
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        return res;
+    }
     let honeypot = values
         .get(form_guard::HONEYPOT)
         .is_some_and(|v| !v.trim().is_empty());
+    if !honeypot && seconds < form_guard::MIN_FILL_SECS {
+        // Sent faster than a person fills a form (an autofill, a double click): nothing is
+        // dropped behind a fake success — the person confirms, and the confirmation counts.
+        let mut form = again(
+            values,
+            None,
+            Some(
+                "Please check your application, then press Send once more to confirm it (attach your resume again if you chose one).",
+            ),
+        );
+        form.token = form_guard::issue(&data_dir, job_id, now_secs() - form_guard::MIN_FILL_SECS);
+        return render_form(&state, &uri, StatusCode::OK, job, form).await;
+    }
     let mut ctx = IntakeContext::new(intake::Channel::Site, state.settings.public_url.clone());
-    ctx.looks_like_bot = honeypot || seconds < form_guard::MIN_FILL_SECS;
+    ctx.looks_like_bot = honeypot;
     ctx.referrer = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
