@@ -217,14 +217,23 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
         let search =
             crate::catalog::search::Search::new(index, checkpoint, &settings.default_currency);
-        let state = AppState::with_search(db.pool.clone(), settings, search);
+        crate::tenancy::limit_tenant_share(
+            settings.limits.tenant_connections,
+            settings.limits.db_acquire,
+        );
+        let requests = db.request_pool(&settings).await?;
+        let state = AppState::with_search(requests.clone(), db.pool.clone(), settings, search);
         let loops = scheduler::Scheduler::new(state.clone()).start()?;
         let search = state.start_search();
-        let served = server::serve(state).await;
-        search.abort();
-        for l in loops {
-            l.abort();
-        }
+        // The scheduler and the indexer stop as soon as the shutdown starts, not after the drain.
+        let served = server::serve(state, move || {
+            search.abort();
+            for l in loops {
+                l.abort();
+            }
+        })
+        .await;
+        requests.close().await;
         served
     }
     .await;

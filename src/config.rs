@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 
@@ -36,6 +37,74 @@ pub struct Settings {
     pub default_currency: String,
     /// Who this process is in scheduler claims and logs: host, pid and a random suffix.
     pub instance: String,
+    /// `CAREERS_TRUSTED_PROXIES`: the proxies (CIDRs) whose `Forwarded` / `X-Forwarded-For`
+    /// name the client; empty = the socket peer is the client.
+    pub trusted_proxies: Vec<crate::server::client_ip::Cidr>,
+    /// Deadlines and caps that keep one slow tenant, client or outage from taking the server down.
+    pub limits: Limits,
+}
+
+/// Deadlines and caps of request work (DESIGN §4, `CAREERS_*_TIMEOUT`): every request's database
+/// work runs under a statement and lock timeout, waits at most `db_acquire` for a connection, and
+/// one tenant holds at most `tenant_connections` of the request pool at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// `CAREERS_DB_STATEMENT_TIMEOUT` (default 5 s): longest statement a request may run.
+    pub db_statement: Duration,
+    /// `CAREERS_DB_LOCK_TIMEOUT` (default 2 s): longest wait for a row or table lock.
+    pub db_lock: Duration,
+    /// `CAREERS_DB_ACQUIRE_TIMEOUT` (default 1.5 s): longest wait for a pooled connection (or for a
+    /// tenant's share of them) before the request is answered 503.
+    pub db_acquire: Duration,
+    /// `CAREERS_DB_TENANT_CONNECTIONS` (default a quarter of the pool, at least 2): request
+    /// connections one tenant may hold at once.
+    pub tenant_connections: u32,
+    /// `CAREERS_REQUEST_TIMEOUT` (default 30 s): a request still running after this is answered
+    /// 503 and its work dropped.
+    pub request: Duration,
+    /// `CAREERS_HEADER_READ_TIMEOUT` (default 10 s): how long a connection may take to send a
+    /// request's headers, and how long an idle keep-alive connection stays open.
+    pub header_read: Duration,
+    /// `CAREERS_MAX_CONNECTIONS` (default 4096): open client connections; more wait in the
+    /// listen backlog.
+    pub max_connections: u32,
+    /// `CAREERS_SHUTDOWN_TIMEOUT` (default 10 s): on SIGTERM, how long in-flight requests have to
+    /// finish before the remaining connections are cut.
+    pub shutdown: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            db_statement: Duration::from_secs(5),
+            db_lock: Duration::from_secs(2),
+            db_acquire: Duration::from_millis(1500),
+            tenant_connections: 4,
+            request: Duration::from_secs(30),
+            header_read: Duration::from_secs(10),
+            max_connections: 4096,
+            shutdown: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Parses a duration written `250ms`, `5s`, `2m` or a bare number of seconds (`1.5`).
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let t = text.trim();
+    let (number, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (t[..i].trim(), t[i..].trim()),
+        None => (t, "s"),
+    };
+    let n: f64 = number.parse().ok()?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" | "min" => n * 60.0,
+        _ => return None,
+    };
+    (0.0..86_400.0)
+        .contains(&secs)
+        .then(|| Duration::from_secs_f64(secs))
 }
 
 impl LogFormat {
@@ -115,6 +184,37 @@ impl Settings {
         if db_pool_size == 0 {
             bail!("CAREERS_DB_POOL_SIZE=0: the pool needs at least one connection");
         }
+        let duration = |key: &str, default: Duration| -> anyhow::Result<Duration> {
+            match get(key) {
+                None => Ok(default),
+                Some(v) => match parse_duration(&v) {
+                    Some(d) if !d.is_zero() => Ok(d),
+                    _ => bail!("{key}={v:?} must be a duration such as 500ms, 5s or 2m"),
+                },
+            }
+        };
+        let d = Limits::default();
+        let limits = Limits {
+            db_statement: duration("CAREERS_DB_STATEMENT_TIMEOUT", d.db_statement)?,
+            db_lock: duration("CAREERS_DB_LOCK_TIMEOUT", d.db_lock)?,
+            db_acquire: duration("CAREERS_DB_ACQUIRE_TIMEOUT", d.db_acquire)?,
+            tenant_connections: number(
+                "CAREERS_DB_TENANT_CONNECTIONS",
+                (db_pool_size / 4).max(2).min(db_pool_size),
+                "connections",
+            )?
+            .max(1),
+            request: duration("CAREERS_REQUEST_TIMEOUT", d.request)?,
+            header_read: duration("CAREERS_HEADER_READ_TIMEOUT", d.header_read)?,
+            max_connections: number("CAREERS_MAX_CONNECTIONS", d.max_connections, "connections")?
+                .max(1),
+            shutdown: duration("CAREERS_SHUTDOWN_TIMEOUT", d.shutdown)?,
+        };
+        let trusted_proxies = match get("CAREERS_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(v) => crate::server::client_ip::parse_list(&v)
+                .map_err(|e| anyhow::anyhow!("CAREERS_TRUSTED_PROXIES: {e}"))?,
+        };
         let default_currency = get("CAREERS_DEFAULT_CURRENCY")
             .map(|v| v.trim().to_uppercase())
             .filter(|v| !v.is_empty())
@@ -136,6 +236,8 @@ impl Settings {
             db_pool_size,
             default_currency,
             instance,
+            limits,
+            trusted_proxies,
             database_url: get("DATABASE_URL"),
             data_dir,
             addr,
@@ -175,6 +277,24 @@ mod tests {
         assert_eq!(s.log_format, LogFormat::Text);
         assert_eq!(s.db_pool_size, 16);
         assert_eq!(s.default_currency, "EUR");
+        assert_eq!(s.limits.tenant_connections, 4);
+        assert_eq!(s.limits.db_statement, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("5s"), Some(Duration::from_secs(5)));
+        assert_eq!(parse_duration("1.5"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_duration(" 2m "), Some(Duration::from_secs(120)));
+        assert_eq!(parse_duration("soon"), None);
+        assert_eq!(parse_duration("5 parsecs"), None);
+        let err = settings(&[("CAREERS_DB_LOCK_TIMEOUT", "0")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("CAREERS_DB_LOCK_TIMEOUT"), "{err}");
+        let s = settings(&[("CAREERS_DB_POOL_SIZE", "4")]).unwrap();
+        assert_eq!(s.limits.tenant_connections, 2);
     }
 
     #[test]
@@ -198,6 +318,13 @@ mod tests {
             .to_string();
         assert!(err.contains("CAREERS_PUBLIC_URL"), "{err}");
         assert!(settings(&[("CAREERS_DEFAULT_CURRENCY", "euro")]).is_err());
+        let err = settings(&[("CAREERS_TRUSTED_PROXIES", "10.0.0.0/8, lb.local")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("CAREERS_TRUSTED_PROXIES") && err.contains("lb.local"),
+            "{err}"
+        );
         let err = settings(&[("CAREERS_DB_POOL_SIZE", "many")])
             .unwrap_err()
             .to_string();

@@ -171,6 +171,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    /// Well-formed but not acceptable as sent (422), e.g. an idempotency key reused for other data.
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -184,12 +187,107 @@ pub enum AppError {
         retry_after_secs: u64,
     },
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
 }
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        AppError::Internal(e.into())
+        match unavailable(&e) {
+            Some(u) => u,
+            None => AppError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    /// A chain that ends in a database outage, overload or deadline is a 503 (see
+    /// [`unavailable`]); anything else is a 500.
+    fn from(e: anyhow::Error) -> Self {
+        let db = e.chain().find_map(|c| c.downcast_ref::<sqlx::Error>());
+        match db.and_then(unavailable) {
+            Some(u) => u,
+            None => AppError::Internal(e),
+        }
+    }
+}
+
+/// The 503 a database error means, when it is not this request's fault and retrying soon can
+/// succeed: the server is unreachable, shutting down or out of connections (retry in 5 s), or the
+/// request hit a deadline — no pooled connection (or tenant share) within the acquire timeout, a
+/// statement or lock timeout, a deadlock or serialization failure (retry in 2 s). Logged once per
+/// burst ([`BurstLog`]), not once per request.
+pub fn unavailable(e: &sqlx::Error) -> Option<AppError> {
+    const DOWN: &str = "The service is temporarily unavailable. Please try again in a few seconds.";
+    const BUSY: &str = "The service is busy right now. Please try again in a moment.";
+    let (detail, retry_after_secs, what) = match e {
+        sqlx::Error::PoolTimedOut => (BUSY, 2, "no database connection within the deadline"),
+        sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => {
+            (DOWN, 5, "the database pool is closed")
+        }
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) => (DOWN, 5, "cannot reach the database"),
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            match &*code {
+                // statement_timeout / lock_timeout / deadlock / serialization failure
+                "57014" => (BUSY, 2, "a statement hit its deadline"),
+                "55P03" => (BUSY, 2, "a lock wait hit its deadline"),
+                "40P01" | "40001" => (BUSY, 2, "a transaction conflicted with another"),
+                // connection exceptions, shutdown, too many connections, out of resources
+                c if c.starts_with("08") || c.starts_with("57P") || c.starts_with("53") => {
+                    (DOWN, 5, "the database refused the work")
+                }
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    DATABASE_TROUBLE.note(&format!("requests answered 503: {what}"), &loggable_sqlx(e));
+    Some(AppError::Unavailable {
+        detail: detail.into(),
+        retry_after_secs,
+    })
+}
+
+/// The session store lives in the database: a failure to read or write it is the database's
+/// trouble, answered as a 503 (its message is the store's, which names no person).
+pub fn session_store_failed(what: &str, e: &dyn std::fmt::Display) -> AppError {
+    DATABASE_TROUBLE.note(&format!("requests answered 503: {what}"), &e.to_string());
+    AppError::Unavailable {
+        detail: "The service is temporarily unavailable. Please try again in a few seconds.".into(),
+        retry_after_secs: 5,
+    }
+}
+
+/// A warning logged at most once per `every`: the first occurrence of a burst is logged at once,
+/// later ones are counted and reported with the next line.
+pub struct BurstLog {
+    every: std::time::Duration,
+    state: std::sync::Mutex<(Option<std::time::Instant>, u64)>,
+}
+
+static DATABASE_TROUBLE: BurstLog = BurstLog::new(std::time::Duration::from_secs(10));
+
+impl BurstLog {
+    pub const fn new(every: std::time::Duration) -> Self {
+        BurstLog {
+            every,
+            state: std::sync::Mutex::new((None, 0)),
+        }
+    }
+
+    /// Records one occurrence; logs it unless a line went out less than `every` ago.
+    pub fn note(&self, what: &str, cause: &str) {
+        let now = std::time::Instant::now();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let (last, suppressed) = &mut *state;
+        if last.is_some_and(|t| now.duration_since(t) < self.every) {
+            *suppressed += 1;
+            return;
+        }
+        let more = std::mem::take(suppressed);
+        *last = Some(now);
+        drop(state);
+        tracing::warn!(error = %cause, suppressed_since_last = more, "{what}");
     }
 }
 
@@ -238,6 +336,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -264,6 +363,7 @@ impl AppError {
             AppError::Unauthorized => ("unauthorized", "Sign in first.".into(), None),
             AppError::Forbidden(d) => ("forbidden", d.clone(), None),
             AppError::Conflict(d) => ("conflict", d.clone(), None),
+            AppError::Unprocessable(d) => ("unprocessable", d.clone(), None),
             AppError::PayloadTooLarge(d) => ("payload-too-large", d.clone(), None),
             AppError::UnsupportedMediaType(d) => ("unsupported-media-type", d.clone(), None),
             AppError::TooManyRequests { retry_after_secs } => (

@@ -17,7 +17,11 @@ use crate::scheduler::TaskContext;
 /// Shared state of every request handler.
 #[derive(Clone)]
 pub struct AppState {
+    /// The request pool: every connection under the request deadlines (`db::with_deadlines`).
     pub pool: PgPool,
+    /// The pool of scheduled tasks and the indexer, whose statements may run long; apart from
+    /// the request pool so that background work never takes a request's connection.
+    pub background: PgPool,
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
     pub leptos: LeptosOptions,
@@ -44,14 +48,21 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     /// State with a search index in memory (built when [`AppState::start_search`] runs).
+    /// One pool serves requests and background work.
     pub fn new(pool: PgPool, settings: Settings) -> Self {
         let search = Search::in_memory(&settings.default_currency)
             .unwrap_or_else(|e| panic!("cannot create an index in memory: {e}"));
-        Self::with_search(pool, settings, search)
+        Self::with_search(pool.clone(), pool, settings, search)
     }
 
-    /// State over a given search (e.g. the one `serve` keeps under the data dir).
-    pub fn with_search(pool: PgPool, settings: Settings, search: Search) -> Self {
+    /// State over a given search (e.g. the one `serve` keeps under the data dir), with requests
+    /// on `pool` and background work on `background`.
+    pub fn with_search(
+        pool: PgPool,
+        background: PgPool,
+        settings: Settings,
+        search: Search,
+    ) -> Self {
         let leptos = LeptosOptions::builder()
             .output_name("careers")
             .site_root("public")
@@ -64,6 +75,7 @@ impl AppState {
             )),
             search: Arc::new(search),
             pool,
+            background,
             settings: Arc::new(settings),
             metrics: Arc::new(Metrics::new()),
             leptos,
@@ -74,7 +86,7 @@ impl AppState {
     /// What the scheduled tasks of this process work with.
     pub fn tasks(&self) -> TaskContext {
         TaskContext {
-            pool: self.pool.clone(),
+            pool: self.background.clone(),
             settings: self.settings.clone(),
             views: self.views.clone(),
             metrics: self.metrics.clone(),
@@ -84,7 +96,11 @@ impl AppState {
     /// Starts this process's indexer: builds the index when it has no checkpoint, then follows
     /// the catalog's change sequence until the task is aborted.
     pub fn start_search(&self) -> tokio::task::JoinHandle<()> {
-        crate::catalog::indexer::start(self.search.clone(), self.pool.clone(), self.metrics.clone())
+        crate::catalog::indexer::start(
+            self.search.clone(),
+            self.background.clone(),
+            self.metrics.clone(),
+        )
     }
 }
 

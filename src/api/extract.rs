@@ -2,9 +2,9 @@
 //! path ids (a malformed id is simply not found), the client IP, and application bodies (through
 //! [`crate::apply_body`], the reader the site's form uses too).
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Multipart, Request};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use serde_json::Value;
@@ -79,13 +79,10 @@ pub fn parse_id(raw: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(raw).map_err(|_| not_found())
 }
 
-/// The peer address (the server runs with connect info); unknown in in-process tests.
+/// The client's address ([`crate::server::client_ip`]: the peer, or what a trusted proxy
+/// forwarded); unspecified in in-process tests.
 pub fn client_ip(parts: &Parts) -> IpAddr {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    crate::server::client_ip::of(&parts.extensions)
 }
 
 /// A header as text, or a 400 naming it when it is not visible ASCII.

@@ -29,7 +29,7 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
     let existing: Option<String> = session
         .get(CSRF_KEY)
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("reading the session: {e}")))?;
+        .map_err(|e| crate::error::session_store_failed("reading the session", &e))?;
     if let Some(t) = existing {
         return Ok(t);
     }
@@ -37,7 +37,7 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
     session
         .insert(CSRF_KEY, &t)
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("writing the session: {e}")))?;
+        .map_err(|e| crate::error::session_store_failed("writing the session", &e))?;
     Ok(t)
 }
 

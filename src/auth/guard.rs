@@ -173,8 +173,8 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// The client's IP address as the socket saw it ("unknown" when the server was not started with
-/// connect info, e.g. in-process tests). Forwarded-for headers are not trusted: anyone can set them.
+/// The client's IP address ([`crate::server::client_ip`]: the socket peer, or what a trusted
+/// proxy forwarded; "unknown" in in-process tests, which run without connect info).
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub String);
 
@@ -182,13 +182,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".into()),
-        ))
+        let ip = crate::server::client_ip::of(&parts.extensions);
+        Ok(ClientIp(if ip.is_unspecified() {
+            "unknown".into()
+        } else {
+            ip.to_string()
+        }))
     }
 }
 

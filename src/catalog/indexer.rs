@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use super::index::{Checkpoint, Gap, SearchIndex};
 use super::search::Search;
+use crate::error::BurstLog;
 use crate::metrics::Metrics;
 
 /// Changes read per statement.
@@ -181,6 +182,11 @@ pub const CHANNEL: &str = "catalog_changes";
 /// listener connection).
 pub const POLL: Duration = Duration::from_secs(1);
 
+/// While the database is away the follower retries every [`POLL`]: one log line per burst, not
+/// one per retry.
+static LISTEN_TROUBLE: BurstLog = BurstLog::new(Duration::from_secs(30));
+static CATCH_UP_TROUBLE: BurstLog = BurstLog::new(Duration::from_secs(30));
+
 /// Keeps `index` following the catalog for as long as the returned task runs: catches up on
 /// every wake-up of [`CHANNEL`] and at least every [`POLL`], and publishes each checkpoint it
 /// commits on `progress`. Errors (the database away, a failed commit) are logged and retried; the
@@ -199,12 +205,18 @@ pub async fn follow(
                 Ok(mut l) => match l.listen(CHANNEL).await {
                     Ok(()) => Some(l),
                     Err(e) => {
-                        tracing::warn!(error = %crate::error::loggable(&e), "cannot listen for catalog changes; polling");
+                        LISTEN_TROUBLE.note(
+                            "cannot listen for catalog changes; polling",
+                            &crate::error::loggable(&e),
+                        );
                         None
                     }
                 },
                 Err(e) => {
-                    tracing::warn!(error = %crate::error::loggable(&e), "cannot listen for catalog changes; polling");
+                    LISTEN_TROUBLE.note(
+                        "cannot listen for catalog changes; polling",
+                        &crate::error::loggable(&e),
+                    );
                     None
                 }
             };
@@ -228,7 +240,10 @@ pub async fn follow(
                 }
             }
             Err(e) => {
-                tracing::warn!(error = %crate::error::loggable(e.as_ref()), "search index catch-up failed; retrying");
+                CATCH_UP_TROUBLE.note(
+                    "search index catch-up failed; retrying",
+                    &crate::error::loggable(e.as_ref()),
+                );
             }
         }
         match listener.as_mut() {

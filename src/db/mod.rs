@@ -9,7 +9,7 @@ use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgPool};
 
-use crate::config::Settings;
+use crate::config::{Limits, Settings};
 use embedded::EmbeddedPostgres;
 
 /// Name of the application database inside the embedded cluster.
@@ -17,7 +17,11 @@ pub const EMBEDDED_DATABASE: &str = "careers";
 
 /// The pool plus, when the embedded cluster is in use, the handle that stops it.
 pub struct Database {
+    /// The pool of commands and background tasks: no statement deadline (migrations, imports and
+    /// index builds run long).
     pub pool: PgPool,
+    /// How to reach the server, for [`Database::request_pool`].
+    options: PgConnectOptions,
     embedded: Option<EmbeddedPostgres>,
 }
 
@@ -39,7 +43,7 @@ impl Database {
         };
         let pool = match pool_options()
             .max_connections(settings.db_pool_size)
-            .connect_with(opts)
+            .connect_with(opts.clone())
             .await
         {
             Ok(pool) => pool,
@@ -50,7 +54,21 @@ impl Database {
                 return Err(e).context("cannot connect to PostgreSQL");
             }
         };
-        Ok(Database { pool, embedded })
+        Ok(Database {
+            pool,
+            options: opts,
+            embedded,
+        })
+    }
+
+    /// The pool request handlers use: every connection carries the request deadlines
+    /// ([`with_deadlines`]) and a borrower waits at most `db_acquire` for one.
+    pub async fn request_pool(&self, settings: &Settings) -> anyhow::Result<PgPool> {
+        request_pool_options(&settings.limits)
+            .max_connections(settings.db_pool_size)
+            .connect_with(with_deadlines(self.options.clone(), &settings.limits))
+            .await
+            .context("cannot connect to PostgreSQL")
     }
 
     /// Closes the pool and stops the embedded cluster if this process started it.
@@ -79,6 +97,23 @@ pub fn pool_options() -> PgPoolOptions {
                 Ok(true)
             })
         })
+}
+
+/// [`pool_options`] with the request pool's acquire deadline.
+pub fn request_pool_options(limits: &Limits) -> PgPoolOptions {
+    pool_options().acquire_timeout(limits.db_acquire)
+}
+
+/// `opts` whose sessions start with the request deadlines: `statement_timeout` and `lock_timeout`
+/// as session defaults (startup options, so they cost no round trip; a transaction can still
+/// raise them with `SET LOCAL`). A locked or slow table then fails that request within the lock or
+/// statement deadline instead of holding its connection until the lock is released.
+pub fn with_deadlines(opts: PgConnectOptions, limits: &Limits) -> PgConnectOptions {
+    let ms = |d: Duration| d.as_millis().max(1).to_string();
+    opts.options([
+        ("statement_timeout", ms(limits.db_statement)),
+        ("lock_timeout", ms(limits.db_lock)),
+    ])
 }
 
 /// How long a pooled connection may sit idle and still be reused unchecked.

@@ -24,9 +24,12 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             "search index building or catching up\n",
         );
     }
-    match sqlx::query_scalar::<_, i32>("SELECT 1")
-        .fetch_one(&state.pool)
+    // Within a second whatever the database does: a pool that cannot hand out a connection or a
+    // server that does not answer is "not ready" now, not after the acquire timeout.
+    let probe = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pool);
+    match tokio::time::timeout(std::time::Duration::from_millis(800), probe)
         .await
+        .unwrap_or(Err(sqlx::Error::PoolTimedOut))
     {
         Ok(_) => (
             StatusCode::OK,
@@ -34,7 +37,10 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             "ready\n",
         ),
         Err(e) => {
-            tracing::warn!(error = %crate::error::loggable(&e), "readiness check failed");
+            // An outage is logged once per burst (by `unavailable`), not once per probe.
+            if crate::error::unavailable(&e).is_none() {
+                tracing::warn!(error = %crate::error::loggable(&e), "readiness check failed");
+            }
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 [(header::CACHE_CONTROL, "no-store")],

@@ -1,13 +1,81 @@
-//! Cross-cutting HTTP behaviour: metrics per route, security headers.
+//! Cross-cutting HTTP behaviour: the request deadline, metrics per route, security headers.
 
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
 
 use crate::state::AppState;
+
+/// Answers a request still running after `CAREERS_REQUEST_TIMEOUT` with a 503 (problem+json, or
+/// the error page for a browser) and drops its work: its database statements have ended by then
+/// (the statement deadline is shorter) and an open transaction rolls back.
+pub async fn deadline(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = state.settings.limits.request;
+    let html = !req.uri().path().starts_with("/api/")
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+    let uri = req.uri().clone();
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!(path = %uri.path(), limit_secs = limit.as_secs_f64(), "request cut at its deadline");
+            let err = AppError::Unavailable {
+                detail: "This took too long on our side. Please try again in a moment.".into(),
+                retry_after_secs: 5,
+            };
+            if html {
+                crate::web::public::errors::from_app_error(&uri, err).await
+            } else {
+                err.into_response()
+            }
+        }
+    }
+}
+
+/// Refuses a request whose path or query holds a control character once percent-decoded (NUL,
+/// escape, line breaks in a path, …) with a 400 naming the part: no handler, database or log
+/// line ever sees one. A tab in the query (a pasted search) is allowed.
+pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
+    let uri = req.uri();
+    let bad = |text: &str, allowed: &[u8]| {
+        percent_encoding::percent_decode_str(text)
+            .any(|b| (b < 0x20 || b == 0x7f) && !allowed.contains(&b))
+    };
+    let part = if bad(uri.path(), &[]) {
+        Some("path")
+    } else if uri.query().is_some_and(|q| bad(q, b"\t")) {
+        Some("query string")
+    } else {
+        None
+    };
+    let Some(part) = part else {
+        return next.run(req).await;
+    };
+    let err = crate::error::bad_request(format!(
+        "The address's {part} contains a control character (such as %00); remove it and try again."
+    ));
+    let html = !uri.path().starts_with("/api/")
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+    if html {
+        // The page echoes nothing of the address: the error page's own links are fixed.
+        let clean: axum::http::Uri = axum::http::Uri::from_static("/");
+        crate::web::public::errors::from_app_error(&clean, err).await
+    } else {
+        err.into_response()
+    }
+}
 
 /// Records count and latency for every request under its matched route template.
 pub async fn track_metrics(State(state): State<AppState>, req: Request, next: Next) -> Response {

@@ -13,18 +13,15 @@
 //!
 //! Anything else: [`web::public::errors::fallback`] (an HTML 404).
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::http::{HeaderName, Request};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::{health, middleware};
+use super::{client_ip, health, middleware};
 use crate::state::AppState;
 use crate::{api, web};
 
@@ -32,6 +29,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Builds the application router with all middleware.
 pub fn build(state: AppState) -> Router {
+    let trusted = std::sync::Arc::new(state.settings.trusted_proxies.clone());
     let ops = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -47,12 +45,14 @@ pub fn build(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), middleware::track_metrics))
         .layer(from_fn(middleware::security_headers))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        .layer(from_fn_with_state(state.clone(), middleware::deadline))
+        .layer(from_fn(middleware::refuse_control_characters))
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            TraceLayer::new_for_http()
+                // A 503 is logged where it is decided, once per burst (`error::unavailable`); a
+                // 500 by the error that caused it. This layer would log every one again.
+                .on_failure(())
+                .make_span_with(|req: &Request<_>| {
                 let id = req
                     .headers()
                     .get(&REQUEST_ID)
@@ -61,6 +61,9 @@ pub fn build(state: AppState) -> Router {
                 tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
             }),
         )
+        .layer(from_fn(move |req, next| {
+            client_ip::attach(trusted.clone(), req, next)
+        }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)

@@ -5,7 +5,7 @@ mod schema;
 mod tx;
 
 pub use schema::{InvalidSchemaName, SchemaName};
-pub use tx::TenantTx;
+pub use tx::{TenantTx, limit_tenant_share};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -124,3 +124,43 @@ async fn hostile_search_text_is_safe_and_never_a_server_error() {
         );
     }
 }
+
+#[tokio::test]
+async fn control_characters_in_a_path_or_query_are_400s_never_500s() {
+    let db = TestDb::new().await;
+    let acme = tenant(&db.pool, "acme", "Acme Corp").await;
+    let job = posting(&db.pool, &acme, open_draft("Backend Engineer")).await;
+    let app = app(db.state());
+    for uri in [
+        "/companies/%00".to_string(),
+        "/companies/acme%00".to_string(),
+        format!("/jobs/{job}%0d%0a"),
+        "/jobs?q=%00".to_string(),
+        "/jobs?location=Berlin%1b".to_string(),
+        "/api/v1/careers/jobs/?q=%00".to_string(),
+        "/api/v1/careers/companies/%7f/".to_string(),
+        "/sitemaps/%00.xml".to_string(),
+    ] {
+        let r = get(&app, &uri).await;
+        assert_eq!(r.status, 400, "{uri}");
+        if uri.starts_with("/api/") {
+            assert_eq!(
+                r.body["type"], "https://careers.dev/problems/bad-request",
+                "{uri}"
+            );
+            assert!(
+                r.body["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("control character")
+            );
+        }
+    }
+    // A tab in a search (pasted text) is just whitespace.
+    assert_eq!(
+        get(&app, "/api/v1/careers/jobs/?q=backend%09engineer")
+            .await
+            .status,
+        200
+    );
+}

@@ -26,6 +26,7 @@ mod browser_public;
 mod catalog_changes;
 mod catalog_defects;
 mod catalog_views;
+mod faults;
 mod import;
 mod intake;
 mod intake_mail;

@@ -1,7 +1,7 @@
 //! Error pages with real status codes: 400 (naming the bad parameter), 404, 410, 500; and the
 //! fallback for unknown paths.
 
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 
@@ -108,16 +108,42 @@ pub async fn from_app_error(uri: &Uri, err: AppError) -> Response {
             )
             .await
         }
+        AppError::Unavailable {
+            detail,
+            retry_after_secs,
+        } => {
+            let mut res = page(
+                uri,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "We will be right back".into(),
+                format!(
+                    "{detail} Nothing you sent was lost: if you were applying, send the form again."
+                ),
+            )
+            .await;
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            res
+        }
         other => {
             let status = other.status();
             let detail = other.problem().detail;
-            page(
+            let retry = match &other {
+                AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+                _ => None,
+            };
+            let mut res = page(
                 uri,
                 status,
                 status.canonical_reason().unwrap_or("Error").into(),
                 detail,
             )
-            .await
+            .await;
+            if let Some(secs) = retry {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            res
         }
     }
 }

@@ -44,29 +44,40 @@ impl Server {
 
     /// Starts `careers serve` over `db` with `data_dir` (removed when the server is dropped).
     pub async fn start_in(db: &TestDb, data_dir: &Path) -> Server {
-        let data_dir = data_dir.to_path_buf();
-        let port = free_port();
-        let base = format!("http://127.0.0.1:{port}");
-        let child = Command::new(env!("CARGO_BIN_EXE_careers"))
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .env("DATABASE_URL", database_url(db))
-            .env("CAREERS_DATA_DIR", &data_dir)
-            .env("CAREERS_RECONCILE_CRON", "off")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("cannot start the careers binary");
-        let mut server = Server {
-            child,
-            base,
-            data_dir,
-            keep_dir: false,
-        };
-        server.wait_ready().await;
-        server
+        Launch::over(db).data_dir(data_dir).start().await
     }
 
-    async fn wait_ready(&mut self) {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM (the orderly shutdown a process manager asks for).
+    pub fn terminate(&self) {
+        let ok = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("cannot run kill");
+        assert!(ok.success());
+    }
+
+    /// Waits at most `limit` for the process to exit; its exit status, or `None` if it is still
+    /// running.
+    pub async fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            // Polling interval of the exit check (not a wait for work).
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    pub async fn wait_ready(&mut self) {
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -85,6 +96,99 @@ impl Server {
             // Polling interval of the readiness probe (not a wait for work).
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+}
+
+/// How to start a `careers serve`: its database (`DATABASE_URL`, or the embedded cluster under the
+/// data dir when `None`), data dir, extra environment and where its log goes.
+pub struct Launch {
+    database_url: Option<String>,
+    data_dir: PathBuf,
+    env: Vec<(String, String)>,
+    log: Option<PathBuf>,
+    wait_ready: bool,
+}
+
+impl Launch {
+    /// Over a test database, with a fresh data dir named after it.
+    pub fn over(db: &TestDb) -> Launch {
+        Launch::url(database_url(db), &format!("careers-e2e-{}", db.name))
+    }
+
+    /// Over any database URL, with a fresh data dir named `name` under the temp dir.
+    pub fn url(url: String, name: &str) -> Launch {
+        Launch {
+            database_url: Some(url),
+            data_dir: std::env::temp_dir().join(name),
+            env: Vec::new(),
+            log: None,
+            wait_ready: true,
+        }
+    }
+
+    /// On the embedded cluster the server runs itself under `data_dir`.
+    pub fn embedded(data_dir: &Path) -> Launch {
+        Launch {
+            database_url: None,
+            data_dir: data_dir.to_path_buf(),
+            env: Vec::new(),
+            log: None,
+            wait_ready: true,
+        }
+    }
+
+    pub fn data_dir(mut self, dir: &Path) -> Launch {
+        self.data_dir = dir.to_path_buf();
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Launch {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// The server's stderr (its log) goes to `path` instead of the test's.
+    pub fn log(mut self, path: &Path) -> Launch {
+        self.log = Some(path.to_path_buf());
+        self
+    }
+
+    /// Returns as soon as the process runs, without waiting for `/readyz`.
+    pub fn no_wait(mut self) -> Launch {
+        self.wait_ready = false;
+        self
+    }
+
+    pub async fn start(self) -> Server {
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_careers"));
+        cmd.args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .env_remove("DATABASE_URL")
+            .env("CAREERS_DATA_DIR", &self.data_dir)
+            .env("CAREERS_RECONCILE_CRON", "off")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null());
+        if let Some(url) = &self.database_url {
+            cmd.env("DATABASE_URL", url);
+        }
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        if let Some(log) = &self.log {
+            cmd.stderr(std::fs::File::create(log).expect("cannot create the server log"));
+        }
+        let child = cmd.spawn().expect("cannot start the careers binary");
+        let mut server = Server {
+            child,
+            base,
+            data_dir: self.data_dir,
+            keep_dir: false,
+        };
+        if self.wait_ready {
+            server.wait_ready().await;
+        }
+        server
     }
 }
 
