@@ -74,9 +74,10 @@ pub struct IntakeContext {
     pub channel: Channel,
     /// `Referer` of the request, if any.
     pub referrer: Option<String>,
-    /// The HTML form's honeypot was filled or it was sent faster than a person can: answer like a
-    /// success, store nothing.
-    pub looks_like_bot: bool,
+    /// Why the application looks like spam (the HTML form's honeypot was filled), if it does:
+    /// it is stored kept aside — not counted, not mailed, listed apart until HR restores it —
+    /// never dropped.
+    pub suspected_spam: Option<String>,
     /// `Idempotency-Key` header: a retry with the same key returns the first receipt.
     pub idempotency_key: Option<String>,
     /// Absolute base URL for links in the confirmation mail.
@@ -88,7 +89,7 @@ impl IntakeContext {
         IntakeContext {
             channel,
             referrer: None,
-            looks_like_bot: false,
+            suspected_spam: None,
             idempotency_key: None,
             public_url: public_url.into(),
         }
@@ -102,7 +103,7 @@ pub struct Receipt {
     pub job_id: Uuid,
     pub job_title: String,
     pub company_name: String,
-    /// False for a bot submission that was answered but not stored.
+    /// Always true: every application answered is stored (suspected spam kept aside).
     pub stored: bool,
     /// True when this is the replay of an earlier request with the same idempotency key.
     #[serde(default)]
@@ -185,16 +186,6 @@ pub async fn submit(
     ctx: IntakeContext,
 ) -> Result<Receipt, IntakeError> {
     let job = find_job(pool, job_id).await?.ok_or(IntakeError::NotFound)?;
-    if ctx.looks_like_bot {
-        return Ok(Receipt {
-            application_id: Uuid::new_v4(),
-            job_id,
-            job_title: job.title,
-            company_name: job.company_name,
-            stored: false,
-            replayed: false,
-        });
-    }
     let key = ctx
         .idempotency_key
         .as_deref()
@@ -248,12 +239,15 @@ async fn store(
 ) -> Result<Receipt, IntakeError> {
     // Re-check visibility and take the row lock while bumping the counter: a job closed since the
     // lookup refuses the application, and concurrent applies to one job queue here briefly.
+    // Suspected spam is not counted (the row is still locked and the job re-checked).
+    let spam = ctx.suspected_spam.is_some();
     let bumped = sqlx::query(&format!(
-        "UPDATE public.job_catalog c SET application_count = c.application_count + 1
+        "UPDATE public.job_catalog c SET application_count = c.application_count + $3
           WHERE c.job_id = $1 AND c.tenant_id = $2 AND {VISIBLE}"
     ))
     .bind(job_id)
     .bind(job.tenant_id)
+    .bind(if spam { 0_i64 } else { 1 })
     .execute(&mut **ttx)
     .await?
     .rows_affected();
@@ -317,8 +311,8 @@ async fn store(
     let inserted = sqlx::query(
         "INSERT INTO applications (id, job_id, candidate_id, stage, cover_letter, answers,
              resume_id, consent_text, consent_version, consented_at, source, utm_source,
-             utm_medium, utm_campaign, referrer)
-         VALUES ($1, $2, $3, 'new', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             utm_medium, utm_campaign, referrer, suspected_spam)
+         VALUES ($1, $2, $3, 'new', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(application_id)
     .bind(job_id)
@@ -338,6 +332,7 @@ async fn store(
             .as_deref()
             .map(|r| r.chars().take(1000).collect::<String>()),
     )
+    .bind(&ctx.suspected_spam)
     .execute(&mut **ttx)
     .await;
     match inserted {
@@ -355,16 +350,23 @@ async fn store(
     .bind(application_id)
     .execute(&mut **ttx)
     .await?;
-    mail::enqueue(
-        ttx,
-        &OutgoingMail {
-            tenant_id: Some(job.tenant_id),
-            to: v.email.clone(),
-            subject: format!("Your application: {} at {}", job.title, job.company_name),
-            body_text: confirmation_text(v, job, job_id, &ctx.public_url),
-        },
-    )
-    .await?;
+    // Suspected spam gets no mail (it would go to whatever address a bot typed); restoring it
+    // sends the confirmation then.
+    if !spam {
+        mail::enqueue(
+            ttx,
+            &confirmation(
+                job.tenant_id,
+                &v.email,
+                &v.first_name,
+                &job.title,
+                &job.company_name,
+                job_id,
+                &ctx.public_url,
+            ),
+        )
+        .await?;
+    }
     Ok(Receipt {
         application_id,
         job_id,
@@ -375,16 +377,28 @@ async fn store(
     })
 }
 
-fn confirmation_text(v: &Valid, job: &JobRow, job_id: Uuid, public_url: &str) -> String {
-    format!(
-        "Hello {first},\n\n\
-         thank you for applying for {title} at {company}. We have received your application \
-         and the hiring team will review it. You will hear from them directly.\n\n\
-         The job: {public_url}/jobs/{job_id}\n\n\
-         This message was sent because this address was used to apply. If that was not you, \
-         you can ignore it.\n",
-        first = v.first_name,
-        title = job.title,
-        company = job.company_name,
-    )
+/// The candidate's confirmation mail (sent when the application is stored, or when HR restores
+/// one kept aside as suspected spam).
+pub fn confirmation(
+    tenant_id: Uuid,
+    to: &str,
+    first_name: &str,
+    title: &str,
+    company: &str,
+    job_id: Uuid,
+    public_url: &str,
+) -> OutgoingMail {
+    OutgoingMail {
+        tenant_id: Some(tenant_id),
+        to: to.to_string(),
+        subject: format!("Your application: {title} at {company}"),
+        body_text: format!(
+            "Hello {first_name},\n\n\
+             thank you for applying for {title} at {company}. We have received your application \
+             and the hiring team will review it. You will hear from them directly.\n\n\
+             The job: {public_url}/jobs/{job_id}\n\n\
+             This message was sent because this address was used to apply. If that was not you, \
+             you can ignore it.\n"
+        ),
+    }
 }

@@ -88,6 +88,8 @@ pub struct Filter {
     pub sort: Option<Sort>,
     /// From 1.
     pub page: i64,
+    /// The applications kept aside as suspected spam instead of the others.
+    pub spam: bool,
 }
 
 /// One line of the application list.
@@ -123,7 +125,11 @@ fn like_pattern(q: &str) -> String {
 }
 
 fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
-    qb.push(" WHERE true");
+    qb.push(if f.spam {
+        " WHERE a.suspected_spam IS NOT NULL"
+    } else {
+        " WHERE a.suspected_spam IS NULL"
+    });
     if let Some(job) = f.job_id {
         qb.push(" AND a.job_id = ").push_bind(job);
     }
@@ -189,7 +195,7 @@ pub async fn list(ttx: &mut TenantTx, f: &Filter) -> sqlx::Result<ApplicationPag
     let candidates: Vec<Uuid> = rows.iter().map(|r| r.candidate_id).collect();
     let counts: HashMap<Uuid, i64> = sqlx::query_as::<_, (Uuid, i64)>(
         "SELECT candidate_id, count(*) FROM applications
-          WHERE candidate_id = ANY($1) GROUP BY candidate_id",
+          WHERE candidate_id = ANY($1) AND suspected_spam IS NULL GROUP BY candidate_id",
     )
     .bind(&candidates)
     .fetch_all(&mut **ttx)
@@ -231,6 +237,8 @@ pub struct ApplicationDetail {
     pub utm_campaign: Option<String>,
     pub referrer: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Why it was kept aside as suspected spam, if it was.
+    pub suspected_spam: Option<String>,
 }
 
 impl ApplicationDetail {
@@ -275,7 +283,7 @@ pub async fn get(ttx: &mut TenantTx, id: Uuid) -> sqlx::Result<Option<Applicatio
                 c.portfolio_url, a.stage, a.cover_letter, a.answers, a.resume_id,
                 r.filename AS resume_filename, r.size_bytes AS resume_size, a.consent_text,
                 a.consent_version, a.consented_at, a.source, a.utm_source, a.utm_medium,
-                a.utm_campaign, a.referrer, a.created_at
+                a.utm_campaign, a.referrer, a.created_at, a.suspected_spam
            FROM applications a
            JOIN candidates c ON c.id = a.candidate_id
            JOIN job_postings j ON j.id = a.job_id
@@ -381,6 +389,67 @@ pub async fn move_stage(
     Ok(from)
 }
 
+/// How many applications are kept aside as suspected spam.
+pub async fn spam_count(ttx: &mut TenantTx) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM applications WHERE suspected_spam IS NOT NULL")
+        .fetch_one(&mut **ttx)
+        .await
+}
+
+/// Restores an application kept aside as suspected spam: it joins the others, counts on the
+/// job's public counter and its candidate gets the confirmation mail (through the outbox, in this
+/// transaction). False when it was not kept aside (already restored, or never spam).
+pub async fn restore(
+    ttx: &mut TenantTx,
+    tenant: &crate::tenancy::Tenant,
+    id: Uuid,
+    actor: &Actor,
+    public_url: &str,
+) -> Result<bool, PipelineError> {
+    let restored: Option<(Uuid, String, String, String)> = sqlx::query_as(
+        "UPDATE applications a SET suspected_spam = NULL, updated_at = now()
+           FROM candidates c, job_postings j
+          WHERE a.id = $1 AND a.suspected_spam IS NOT NULL
+            AND c.id = a.candidate_id AND j.id = a.job_id
+      RETURNING a.job_id, c.email, c.first_name, j.title",
+    )
+    .bind(id)
+    .fetch_optional(&mut **ttx)
+    .await?;
+    let Some((job_id, email, first_name, title)) = restored else {
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM applications WHERE id = $1)")
+                .bind(id)
+                .fetch_one(&mut **ttx)
+                .await?;
+        return if exists {
+            Ok(false)
+        } else {
+            Err(PipelineError::NotFound)
+        };
+    };
+    sqlx::query(
+        "UPDATE public.job_catalog SET application_count = application_count + 1
+          WHERE job_id = $1 AND tenant_id = $2",
+    )
+    .bind(job_id)
+    .bind(tenant.id)
+    .execute(&mut **ttx)
+    .await?;
+    insert_event(ttx, id, "restored", None, None, None, actor).await?;
+    let mail = crate::applications::intake::confirmation(
+        tenant.id,
+        &email,
+        &first_name,
+        &title,
+        &tenant.name,
+        job_id,
+        public_url,
+    );
+    crate::mail::enqueue(ttx, &mail).await?;
+    Ok(true)
+}
+
 /// Largest internal note.
 pub const MAX_NOTE_CHARS: usize = 5000;
 
@@ -472,10 +541,11 @@ pub async fn job_stats(
     ttx: &mut TenantTx,
     tenant_id: Uuid,
 ) -> sqlx::Result<HashMap<Uuid, JobStats>> {
-    let counts: Vec<(Uuid, i64)> =
-        sqlx::query_as("SELECT job_id, count(*) FROM applications GROUP BY job_id")
-            .fetch_all(&mut **ttx)
-            .await?;
+    let counts: Vec<(Uuid, i64)> = sqlx::query_as(
+        "SELECT job_id, count(*) FROM applications WHERE suspected_spam IS NULL GROUP BY job_id",
+    )
+    .fetch_all(&mut **ttx)
+    .await?;
     let views: Vec<(Uuid, i64)> =
         sqlx::query_as("SELECT job_id, view_count FROM public.job_catalog WHERE tenant_id = $1")
             .bind(tenant_id)
@@ -513,7 +583,8 @@ pub async fn job_options(ttx: &mut TenantTx) -> sqlx::Result<Vec<JobOption>> {
 pub async fn recent_by_stage(ttx: &mut TenantTx, days: i32) -> sqlx::Result<Vec<(Stage, i64)>> {
     let rows: Vec<(Stage, i64)> = sqlx::query_as(
         "SELECT stage, count(*) FROM applications
-          WHERE created_at >= now() - make_interval(days => $1) GROUP BY stage",
+          WHERE created_at >= now() - make_interval(days => $1) AND suspected_spam IS NULL
+          GROUP BY stage",
     )
     .bind(days)
     .fetch_all(&mut **ttx)

@@ -103,7 +103,8 @@ pub async fn upsert_entries(
 ) -> sqlx::Result<u64> {
     let sql = format!(
         "INSERT INTO public.job_catalog ({ENTRY_COLUMNS}, application_count)
-         SELECT v.*, (SELECT count(*) FROM applications a WHERE a.job_id = v.job_id)
+         SELECT v.*, (SELECT count(*) FROM applications a
+                      WHERE a.job_id = v.job_id AND a.suspected_spam IS NULL)
            FROM (SELECT u.job_id, u.tenant_id, u.company_slug, u.company_name, u.title,
                         u.description_html, u.description_text, u.location, u.remote_policy,
                         u.job_type, u.category, u.salary_min, u.salary_max, u.salary_currency,

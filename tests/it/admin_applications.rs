@@ -338,3 +338,62 @@ async fn a_text_resume_sent_through_the_api_downloads_as_text() {
     );
     assert_eq!(res.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
 }
+
+#[tokio::test]
+async fn suspected_spam_is_listed_apart_and_one_press_restores_it() {
+    let db = TestDb::new().await;
+    let app = router(db.state());
+    let t = tenant_with_user(&db.pool, "acme").await;
+    let c = sign_in(&app, &t.email).await;
+    let job = create_job(&db.pool, &t.tenant, "Backend Engineer", PostingStatus::Open).await;
+    apply(&db.pool, &t.tenant, job, "Ada", "Lovelace", "ada@x.example").await;
+    let aside = apply(
+        &db.pool,
+        &t.tenant,
+        job,
+        "Maybe",
+        "Person",
+        "maybe@x.example",
+    )
+    .await;
+    sqlx::query(&format!(
+        "UPDATE {}.applications SET suspected_spam = 'honeypot' WHERE id = $1",
+        t.tenant.schema().quoted()
+    ))
+    .bind(aside)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+
+    let list = c.get("/admin/applications").await;
+    assert!(list.body.contains("ada@x.example"));
+    assert!(
+        !list.body.contains("maybe@x.example"),
+        "not among the others"
+    );
+    assert!(list.body.contains("Suspected spam (1)"));
+    let spam = c.get("/admin/applications?view=spam").await;
+    assert!(spam.body.contains("maybe@x.example"));
+    assert!(!spam.body.contains("ada@x.example"));
+
+    let path = format!("/admin/applications/{aside}");
+    let detail = c.get(&path).await;
+    assert!(detail.body.contains("Kept aside as suspected spam"));
+    let res = c.post(&path, &[("action", "restore")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let detail = c.get(&path).await;
+    assert!(!detail.body.contains("Kept aside as suspected spam"));
+    assert!(detail.body.contains("restored it from suspected spam"));
+    let list = c.get("/admin/applications").await;
+    assert!(list.body.contains("maybe@x.example"));
+    assert!(!list.body.contains("Suspected spam ("));
+    let mails: Vec<String> = sqlx::query_scalar("SELECT to_address FROM public.mail_outbox")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        mails,
+        vec!["maybe@x.example"],
+        "the confirmation goes out on restore"
+    );
+}

@@ -241,18 +241,77 @@ async fn invalid_input_and_non_public_jobs_store_nothing() {
 }
 
 #[tokio::test]
-async fn bots_get_a_receipt_but_nothing_is_stored() {
+async fn suspected_spam_is_stored_kept_aside_uncounted_unmailed_until_restored() {
     let db = TestDb::new().await;
     let acme = tenant(&db.pool, "acme", "Acme Corp").await;
     let job = posting(&db.pool, &acme, open_draft("Backend Engineer")).await;
     let mut c = IntakeContext::new(Channel::Site, "http://jobs.test");
-    c.looks_like_bot = true;
-    let r = intake::submit(&db.pool, job, input("bot@example.com"), c)
+    c.suspected_spam = Some("honeypot".into());
+    let r = intake::submit(&db.pool, job, input("maybe@example.com"), c)
         .await
         .unwrap();
-    assert!(!r.stored);
-    assert_eq!(count_in(&db.pool, &acme, "applications").await, 0);
-    assert_eq!(application_count(&db.pool, job).await, 0);
+    assert!(r.stored);
+    assert_eq!(count_in(&db.pool, &acme, "applications").await, 1);
+    assert_eq!(application_count(&db.pool, job).await, 0, "not counted");
+    let mails: i64 = sqlx::query_scalar("SELECT count(*) FROM public.mail_outbox")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(mails, 0, "no mail to whatever address a bot typed");
+    let mut ttx = acme.begin(&db.pool).await.unwrap();
+    let listed = careers::applications::pipeline::list(&mut ttx, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.total, 0, "not among the others");
+    let spam = careers::applications::pipeline::Filter {
+        spam: true,
+        ..Default::default()
+    };
+    let aside = careers::applications::pipeline::list(&mut ttx, &spam)
+        .await
+        .unwrap();
+    assert_eq!(aside.total, 1);
+    assert_eq!(
+        careers::applications::pipeline::spam_count(&mut ttx)
+            .await
+            .unwrap(),
+        1
+    );
+    let actor = careers::applications::pipeline::Actor {
+        user_id: uuid::Uuid::new_v4(),
+        email: "hr@acme.test".into(),
+    };
+    let id = aside.rows[0].id;
+    assert!(
+        careers::applications::pipeline::restore(&mut ttx, &acme, id, &actor, "http://jobs.test")
+            .await
+            .unwrap()
+    );
+    // Restoring twice changes nothing more.
+    assert!(
+        !careers::applications::pipeline::restore(&mut ttx, &acme, id, &actor, "http://jobs.test")
+            .await
+            .unwrap()
+    );
+    ttx.commit().await.unwrap();
+    assert_eq!(application_count(&db.pool, job).await, 1);
+    let mails: Vec<String> = sqlx::query_scalar("SELECT to_address FROM public.mail_outbox")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(mails, vec!["maybe@example.com"]);
+    let mut ttx = acme.begin(&db.pool).await.unwrap();
+    let listed = careers::applications::pipeline::list(&mut ttx, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.total, 1);
+    let events = careers::applications::pipeline::events(&mut ttx, id)
+        .await
+        .unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+        vec!["received", "restored"]
+    );
 }
 
 #[tokio::test]

@@ -288,7 +288,7 @@ async fn a_missing_or_forged_token_brings_the_form_back_without_storing() {
 }
 
 #[tokio::test]
-async fn a_honeypot_bot_sees_success_and_a_form_sent_at_once_is_confirmed_never_dropped() {
+async fn a_honeypot_form_is_kept_aside_and_a_form_sent_at_once_is_confirmed_never_dropped() {
     let db = crate::support::TestDb::new().await;
     let s = seed(&db.pool).await;
     let state = db.state();
@@ -300,7 +300,19 @@ async fn a_honeypot_bot_sees_success_and_a_form_sent_at_once_is_confirmed_never_
             .status,
         StatusCode::SEE_OTHER
     );
-    assert!(application_emails(&db.pool, &s.acme).await.is_empty());
+    // Stored, kept aside as suspected spam for HR to judge (not dropped behind a fake success).
+    let aside: Vec<(String, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT c.email, a.suspected_spam FROM {s}.applications a
+           JOIN {s}.candidates c ON c.id = a.candidate_id",
+        s = s.acme.schema().quoted()
+    ))
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        aside,
+        vec![("bot1@example.com".to_string(), Some("honeypot".to_string()))]
+    );
     // Sent the moment it was served (an autofill, a double click): not a fake success but a
     // confirm step that keeps every value; confirming stores it.
     let instant = valid_fields(&token(s.designer, 0), "quick@example.com");
@@ -311,7 +323,7 @@ async fn a_honeypot_bot_sees_success_and_a_form_sent_at_once_is_confirmed_never_
         attr_of(&confirm.body, "#email", "value").as_deref(),
         Some("quick@example.com")
     );
-    assert!(application_emails(&db.pool, &s.acme).await.is_empty());
+    assert_eq!(application_emails(&db.pool, &s.acme).await.len(), 1);
     let fresh = attr_of(&confirm.body, "input[name=_token]", "value").unwrap();
     let confirmed = valid_fields(&fresh, "quick@example.com");
     assert_eq!(
@@ -320,9 +332,10 @@ async fn a_honeypot_bot_sees_success_and_a_form_sent_at_once_is_confirmed_never_
             .status,
         StatusCode::SEE_OTHER
     );
-    assert_eq!(
-        application_emails(&db.pool, &s.acme).await,
-        vec!["quick@example.com"]
+    assert!(
+        application_emails(&db.pool, &s.acme)
+            .await
+            .contains(&"quick@example.com".to_string())
     );
     // A person who took their time is stored.
     let person = valid_fields(&token(s.designer, 45), "person@example.com");
@@ -334,7 +347,14 @@ async fn a_honeypot_bot_sees_success_and_a_form_sent_at_once_is_confirmed_never_
     );
     let mut stored = application_emails(&db.pool, &s.acme).await;
     stored.sort();
-    assert_eq!(stored, vec!["person@example.com", "quick@example.com"]);
+    assert_eq!(
+        stored,
+        vec![
+            "bot1@example.com",
+            "person@example.com",
+            "quick@example.com"
+        ]
+    );
 }
 
 #[tokio::test]

@@ -83,7 +83,21 @@ pub async fn act(
             }
         },
         "note" => pipeline::add_note(&mut ttx, app_id, &form.note, &actor).await,
-        _ => return Err(crate::error::invalid("action", "use stage or note")),
+        "restore" => pipeline::restore(
+            &mut ttx,
+            &admin.tenant,
+            app_id,
+            &actor,
+            &state.settings.public_url,
+        )
+        .await
+        .map(|_| ()),
+        _ => {
+            return Err(crate::error::invalid(
+                "action",
+                "use stage, note or restore",
+            ));
+        }
     };
     match result {
         Ok(()) => {
@@ -297,6 +311,7 @@ fn view(page: DetailPage) -> impl IntoView {
                     e.to_stage.map(Stage::label).unwrap_or("?")
                 ),
                 "received" => "application received".to_string(),
+                "restored" => "restored it from suspected spam".to_string(),
                 _ => "added a note".to_string(),
             };
             let note = e
@@ -324,6 +339,23 @@ fn view(page: DetailPage) -> impl IntoView {
             </section>
         }
     });
+    // Kept aside as suspected spam: say why, and offer the one action that matters.
+    let spam_view = app.suspected_spam.clone().map(|reason| {
+        let why = match reason.as_str() {
+            "honeypot" => "its form filled in a field that is hidden from people".to_string(),
+            other => other.to_string(),
+        };
+        view! {
+            <div class="notice" role="status">
+                <p>{format!("Kept aside as suspected spam: {why}. It is not counted and the candidate was not sent a confirmation.")}</p>
+                <form method="post" action=action.clone() class="inline">
+                    <CsrfField token=csrf.clone()/>
+                    <input type="hidden" name="action" value="restore"/>
+                    <button type="submit">"Not spam: restore it"</button>
+                </form>
+            </div>
+        }
+    });
     let job_href = format!("/admin/jobs/{}", app.job_id);
     let source = [
         ("Source", app.source.clone()),
@@ -339,6 +371,7 @@ fn view(page: DetailPage) -> impl IntoView {
     view! {
         <AdminPage title=name nav=Some(nav)>
             {error.map(|e| view! { <div class="error-summary" role="alert"><p>{e}</p></div> })}
+            {spam_view}
             <p class="meta">"Applied for "<a href=job_href>{app.job_title.clone()}</a>
                 {format!(" on {} · ", when(app.created_at))}<span class=stage_class>{app.stage.label()}</span></p>
             {stage_form}

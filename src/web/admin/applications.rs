@@ -36,6 +36,9 @@ pub struct ListQuery {
     sort: String,
     #[serde(default)]
     page: String,
+    /// `spam`: the applications kept aside as suspected spam.
+    #[serde(default)]
+    view: String,
 }
 
 impl ListQuery {
@@ -88,6 +91,7 @@ impl ListQuery {
             q: opt(&self.q),
             sort,
             page,
+            spam: self.view == "spam",
         })
     }
 
@@ -102,6 +106,7 @@ impl ListQuery {
             ("q", &q.q),
             ("sort", &q.sort),
             ("page", &q.page),
+            ("view", &q.view),
         ];
         let qs = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
@@ -120,6 +125,7 @@ pub async fn list(
     let mut ttx = admin.begin(&state.pool).await?;
     let page = pipeline::list(&mut ttx, &filter).await?;
     let jobs = pipeline::job_options(&mut ttx).await?;
+    let spam = pipeline::spam_count(&mut ttx).await?;
     ttx.commit().await?;
     let nav = Nav::new(&admin, "applications");
     let current = filter.page;
@@ -130,6 +136,7 @@ pub async fn list(
             page.clone(),
             jobs.clone(),
             current,
+            spam,
         )
     })
     .await)
@@ -141,7 +148,23 @@ fn view(
     page: ApplicationPage,
     jobs: Vec<JobOption>,
     current: i64,
+    spam: i64,
 ) -> impl IntoView {
+    let showing_spam = query.view == "spam";
+    let spam_link = if showing_spam {
+        Some(view! {
+            <p class="notice" role="status">
+                "Kept aside as suspected spam: not counted, no confirmation sent. Open one to restore it. "
+                <a href="/admin/applications">"Back to all applications"</a>
+            </p>
+        }.into_any())
+    } else {
+        (spam > 0).then(|| {
+            view! {
+            <p><a href="/admin/applications?view=spam">{format!("Suspected spam ({spam})")}</a></p>
+        }.into_any()
+        })
+    };
     let job_opts = jobs
         .into_iter()
         .map(|j| {
@@ -205,7 +228,9 @@ fn view(
     };
     view! {
         <AdminPage title="Applications".to_string() nav=Some(nav)>
+            {spam_link}
             <form method="get" action="/admin/applications" class="filters" role="search">
+                {showing_spam.then(|| view! { <input type="hidden" name="view" value="spam"/> })}
                 <div class="field">
                     <label for="job">"Job"</label>
                     <select id="job" name="job"><option value="">"All jobs"</option>{job_opts}</select>

@@ -203,7 +203,8 @@ pub async fn submit(
         return render_form(&state, &uri, StatusCode::OK, job, form).await;
     }
     let mut ctx = IntakeContext::new(intake::Channel::Site, state.settings.public_url.clone());
-    ctx.looks_like_bot = honeypot;
+    // A filled honeypot: stored kept aside for HR to judge, answered like any application.
+    ctx.suspected_spam = honeypot.then(|| "honeypot".to_string());
     ctx.referrer = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
