@@ -225,9 +225,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let state = AppState::with_search(requests.clone(), db.pool.clone(), settings, search);
         let loops = scheduler::Scheduler::new(state.clone()).start()?;
         let search = state.start_search();
-        // The scheduler and the indexer stop as soon as the shutdown starts, not after the drain.
+        let mail = tokio::spawn(crate::mail::run_sender(
+            state.background.clone(),
+            state.settings.clone(),
+        ));
+        // The scheduler, the indexer and the mail sender stop as soon as the shutdown starts, not
+        // after the drain.
         let served = server::serve(state, move || {
             search.abort();
+            mail.abort();
             for l in loops {
                 l.abort();
             }

@@ -1,22 +1,36 @@
 //! Outgoing mail through the `public.mail_outbox` table: [`enqueue`] inside the caller's
-//! transaction (so a mail exists exactly when the thing it announces does), [`drain_outbox`] from
-//! the scheduler. SMTP when `CAREERS_SMTP_URL` is set, `.eml` files in
-//! `$CAREERS_DATA_DIR/outbox/` otherwise. A mail is never deleted: it is marked sent, or retried
-//! with backoff.
+//! transaction (so a mail exists exactly when the thing it announces does), [`run_sender`] in every
+//! `serve` process. SMTP when `CAREERS_SMTP_URL` is set (a pool of reused connections, several
+//! mails in flight), `.eml` files in `$CAREERS_DATA_DIR/outbox/` otherwise. A mail is never
+//! deleted: it is marked sent, or retried with a backoff of its own.
+//!
+//! A sender claims a batch of due mails with a lease (committed at once, so nothing is held open
+//! while it talks to the server), sends them concurrently and records each outcome. Several
+//! instances never claim the same mail; a mail whose sender died mid-send is claimed again when
+//! its lease ends (it may then arrive twice: its `Message-ID` is the outbox id, so a client can
+//! tell).
 
 use std::path::Path;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
 use lettre::message::{Mailbox, header::ContentType};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::config::Settings;
 
-/// Mails sent per drain run.
-pub const BATCH: i64 = 50;
+/// Mails claimed per round.
+pub const BATCH: i64 = 200;
+/// Mails in flight at once (SMTP connections in the pool, or files being written).
+pub const IN_FLIGHT: usize = 16;
+/// How long a claim holds a mail before another sender may take it.
+const LEASE_SECS: f64 = 120.0;
+/// How often an idle sender looks for due mail.
+const IDLE_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 /// Longest wait between two attempts.
 const MAX_BACKOFF_SECS: i64 = 6 * 3600;
 
@@ -98,6 +112,9 @@ impl Sink {
             Some(url) => Ok(Sink::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .context("CAREERS_SMTP_URL is not a valid SMTP URL (smtp://user:pass@host:587?tls=required)")?
+                    // Connections are reused across mails and rounds; one per mail in flight.
+                    .pool_config(PoolConfig::new().max_size(IN_FLIGHT as u32))
+                    .timeout(Some(std::time::Duration::from_secs(30)))
                     .build(),
             )),
             None => Ok(Sink::Files(settings.data_dir.join("outbox"))),
@@ -137,59 +154,118 @@ pub fn backoff_secs(attempts: i32) -> i64 {
     (60_i64 << exp).min(MAX_BACKOFF_SECS)
 }
 
-/// Sends due mails (up to [`BATCH`]); returns how many were sent. Failures are recorded on the
-/// row and retried later; rows are claimed with `SKIP LOCKED` so two instances never send the
-/// same mail at once.
+/// Sends the mail of this process until the task is aborted: a round whenever mail is due, every
+/// [`IDLE_POLL`] otherwise. Failures are logged once per burst.
+pub async fn run_sender(pool: PgPool, settings: std::sync::Arc<Settings>) {
+    static TROUBLE: crate::error::BurstLog =
+        crate::error::BurstLog::new(std::time::Duration::from_secs(60));
+    let sink = match Sink::from_settings(&settings) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %crate::error::loggable(e.as_ref()), "mail is not sent");
+            return;
+        }
+    };
+    loop {
+        match send_round(&pool, &settings, &sink).await {
+            // A full round: more may be due at once.
+            Ok(r) if r.claimed as i64 == BATCH => continue,
+            Ok(_) => {}
+            Err(e) => TROUBLE.note(
+                "the mail outbox cannot be read",
+                &crate::error::loggable(e.as_ref()),
+            ),
+        }
+        tokio::time::sleep(IDLE_POLL).await;
+    }
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Round {
+    pub claimed: usize,
+    pub sent: usize,
+}
+
+/// One round (up to [`BATCH`] due mails); returns how many were sent. For the commands and tests
+/// that drain the outbox themselves.
 pub async fn drain_outbox(pool: &PgPool, settings: &Settings) -> anyhow::Result<usize> {
     let sink = Sink::from_settings(settings)?;
-    let mut tx = pool.begin().await?;
+    Ok(send_round(pool, settings, &sink).await?.sent)
+}
+
+async fn send_round(pool: &PgPool, settings: &Settings, sink: &Sink) -> anyhow::Result<Round> {
     let due: Vec<Pending> = sqlx::query_as(
-        "SELECT id, to_address, subject, body_text, created_at, attempts
-           FROM public.mail_outbox
-          WHERE sent_at IS NULL AND next_attempt_at <= now()
-          ORDER BY next_attempt_at
-          LIMIT $1 FOR UPDATE SKIP LOCKED",
+        "UPDATE public.mail_outbox m
+            SET lease_until = now() + make_interval(secs => $2), attempts = m.attempts + 1
+          WHERE m.id IN (SELECT id FROM public.mail_outbox
+                          WHERE sent_at IS NULL AND next_attempt_at <= now()
+                            AND (lease_until IS NULL OR lease_until < now())
+                          ORDER BY next_attempt_at
+                          LIMIT $1 FOR UPDATE SKIP LOCKED)
+      RETURNING m.id, m.to_address, m.subject, m.body_text, m.created_at, m.attempts",
     )
     .bind(BATCH)
-    .fetch_all(&mut *tx)
+    .bind(LEASE_SECS)
+    .fetch_all(pool)
     .await
-    .context("reading the mail outbox")?;
-    let mut sent = 0;
-    for m in &due {
-        let result = match build_message(settings, m) {
-            Ok(msg) => sink.send(m.id, msg).await,
-            Err(e) => Err(e),
-        };
+    .context("claiming due mail")?;
+    let claimed = due.len();
+    let sends = due.into_iter().map(|m| {
+        let message = build_message(settings, &m);
+        async move {
+            let result = match message {
+                Ok(msg) => sink.send(m.id, msg).await,
+                Err(e) => Err(e),
+            };
+            (m.id, m.attempts, result)
+        }
+    });
+    let outcomes: Vec<(Uuid, i32, anyhow::Result<()>)> = futures::stream::iter(sends)
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await;
+    let mut sent = Vec::new();
+    let mut failed: (Vec<Uuid>, Vec<String>, Vec<f64>) = Default::default();
+    for (id, attempts, result) in outcomes {
         match result {
-            Ok(()) => {
-                sqlx::query(
-                    "UPDATE public.mail_outbox SET sent_at = now(), attempts = attempts + 1,
-                            last_error = NULL WHERE id = $1",
-                )
-                .bind(m.id)
-                .execute(&mut *tx)
-                .await?;
-                sent += 1;
-            }
+            Ok(()) => sent.push(id),
             Err(e) => {
                 // The recipient address is personal data, and SMTP replies echo it: the outbox
                 // id and the failure's class and code only, in the log and on the row.
                 let error = crate::error::loggable(e.as_ref());
-                tracing::warn!(mail_id = %m.id, attempts = m.attempts + 1, %error, "mail not sent; will retry");
-                sqlx::query(
-                    "UPDATE public.mail_outbox SET attempts = attempts + 1, last_error = $2,
-                            next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1",
-                )
-                .bind(m.id)
-                .bind(error.chars().take(1000).collect::<String>())
-                .bind(backoff_secs(m.attempts + 1) as f64)
-                .execute(&mut *tx)
-                .await?;
+                tracing::warn!(mail_id = %id, attempts, %error, "mail not sent; will retry");
+                failed.0.push(id);
+                failed.1.push(error.chars().take(1000).collect());
+                failed.2.push(backoff_secs(attempts) as f64);
             }
         }
     }
-    tx.commit().await.context("recording sent mail")?;
-    Ok(sent)
+    sqlx::query(
+        "UPDATE public.mail_outbox SET sent_at = now(), last_error = NULL, lease_until = NULL
+          WHERE id = ANY($1)",
+    )
+    .bind(&sent)
+    .execute(pool)
+    .await
+    .context("recording sent mail")?;
+    sqlx::query(
+        "UPDATE public.mail_outbox m
+            SET last_error = f.error, lease_until = NULL,
+                next_attempt_at = now() + make_interval(secs => f.backoff)
+           FROM unnest($1::uuid[], $2::text[], $3::float8[]) AS f(id, error, backoff)
+          WHERE m.id = f.id",
+    )
+    .bind(&failed.0)
+    .bind(&failed.1)
+    .bind(&failed.2)
+    .execute(pool)
+    .await
+    .context("recording failed mail")?;
+    Ok(Round {
+        claimed,
+        sent: sent.len(),
+    })
 }
 
 #[cfg(test)]

@@ -95,7 +95,6 @@ pub fn cadence(settings: &Settings) -> Vec<Entry> {
             Some(tasks::catalog_changes_prune::CRON),
         ),
         Entry::new(&tasks::counters::TASK, Some(tasks::counters::CRON)),
-        Entry::new(&tasks::mail_outbox::TASK, Some(tasks::mail_outbox::CRON)),
         Entry::new(
             &tasks::session_purge::TASK,
             Some(tasks::session_purge::CRON),

@@ -30,6 +30,7 @@ mod faults;
 mod import;
 mod intake;
 mod intake_mail;
+mod mail_smtp;
 mod privacy_logs;
 mod scheduler;
 mod search_index;

@@ -4,6 +4,5 @@ pub mod catalog_changes_prune;
 pub mod catalog_stats;
 pub mod counters;
 pub mod expiry_sweep;
-pub mod mail_outbox;
 pub mod reconcile;
 pub mod session_purge;
