@@ -221,6 +221,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             settings.limits.tenant_connections,
             settings.limits.db_acquire,
         );
+        crate::web::public::form_guard::load_shared_secret(&db.pool, &settings.data_dir)
+            .await
+            .context("cannot load the apply form's shared secret")?;
         let requests = db.request_pool(&settings).await?;
         let state = AppState::with_search(requests.clone(), db.pool.clone(), settings, search);
         let loops = scheduler::Scheduler::new(state.clone()).start()?;

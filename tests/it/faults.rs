@@ -550,3 +550,67 @@ async fn an_embedded_cluster_whose_owner_was_killed_is_adopted_and_stopped_by_th
     drop(second);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_apply_form_served_by_one_instance_is_accepted_by_another() {
+    let db = TestDb::new().await;
+    let s = crate::support::site::seed(&db.pool).await;
+    let a = Launch::over(&db).start().await;
+    let b = Launch::over(&db)
+        .data_dir(&std::env::temp_dir().join(format!("careers-b-{}", db.name)))
+        .start()
+        .await;
+    let client = reqwest::Client::new();
+    let token = |html: &str| {
+        let re = regex::Regex::new(r#"name="_token" value="([^"]+)""#).unwrap();
+        re.captures(html).expect("a form token")[1].to_string()
+    };
+    let form = |tok: String| {
+        reqwest::multipart::Form::new()
+            .text("_token", tok)
+            .text("first_name", "Ada")
+            .text("last_name", "Lovelace")
+            .text("email", "ada@example.com")
+            .text("q_years", "2 to 5 years")
+            .text("consent", "yes")
+    };
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = client
+        .get(format!("{}/jobs/{}/apply", a.base, s.designer))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // Sent at once to the other instance: the token verifies there (the key is shared through
+    // the database); it was sent too fast, so B asks to confirm, keeping the values.
+    let res = no_redirect
+        .post(format!("{}/jobs/{}/apply", b.base, s.designer))
+        .multipart(form(token(&page)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let confirm = res.text().await.unwrap();
+    assert!(!confirm.contains("could not verify this form"), "{confirm}");
+    // The confirmation goes to the first instance again (a load balancer may send it anywhere).
+    let res = no_redirect
+        .post(format!("{}/jobs/{}/apply", a.base, s.designer))
+        .multipart(form(token(&confirm)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let stored: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM {}.applications",
+        s.acme.schema().quoted()
+    ))
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, 1);
+}

@@ -1,5 +1,6 @@
 //! Protection of the public apply form without sessions: a stateless token (HMAC-SHA256 over the
-//! job id and the time the form was served, keyed by a server secret kept in the data directory),
+//! job id and the time the form was served, keyed by a secret every instance shares through the
+//! database, [`load_shared_secret`]),
 //! the same-origin check on `Origin` / `Sec-Fetch-Site`, and the minimum fill time that, with the
 //! honeypot field, flags bots.
 
@@ -23,9 +24,35 @@ pub const TOKEN: &str = "_token";
 
 static SECRET: OnceLock<[u8; 32]> = OnceLock::new();
 
-/// The server secret: read from `data_dir/form-secret`, created there on first use so tokens
-/// survive restarts. If the directory is not writable, a per-process secret is used (forms served
-/// before a restart then have to be sent again).
+/// Loads the secret every instance shares from `public.app_secrets` (the first instance creates
+/// it — from this data directory's older `form-secret` file when there is one, so forms served
+/// before an upgrade stay valid). `serve` calls it before it listens; a form served by one instance
+/// can then be sent to any other.
+pub async fn load_shared_secret(pool: &sqlx::PgPool, data_dir: &Path) -> anyhow::Result<()> {
+    let candidate = std::fs::read_to_string(data_dir.join("form-secret"))
+        .ok()
+        .and_then(|t| hex::decode(t.trim()).ok())
+        .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+        .unwrap_or_else(rand::random);
+    // The no-op update makes RETURNING yield the row that is there, new or old.
+    let stored: Vec<u8> = sqlx::query_scalar(
+        "INSERT INTO public.app_secrets (name, value) VALUES ('apply_form', $1)
+         ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING value",
+    )
+    .bind(&candidate[..])
+    .fetch_one(pool)
+    .await?;
+    let key = <[u8; 32]>::try_from(stored.as_slice())
+        .map_err(|_| anyhow::anyhow!("public.app_secrets holds a malformed apply_form secret"))?;
+    if SECRET.set(key).is_err() && SECRET.get() != Some(&key) {
+        anyhow::bail!("the apply form secret was already in use before it was loaded");
+    }
+    Ok(())
+}
+
+/// The secret: the shared one once [`load_shared_secret`] ran; otherwise (commands and
+/// in-process tests) read from `data_dir/form-secret`, created there on first use. If the
+/// directory is not writable, a per-process secret is used.
 fn secret(data_dir: &Path) -> &'static [u8; 32] {
     SECRET.get_or_init(|| {
         let path = data_dir.join("form-secret");
