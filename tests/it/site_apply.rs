@@ -372,3 +372,68 @@ async fn applying_to_a_closed_job_is_a_404_page() {
     let res = post_apply(&db.state(), s.designer, &refs(&fields), None).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_resume_survives_an_error_round_trip_and_is_stored_with_the_next_try() {
+    let db = crate::support::TestDb::new().await;
+    let s = seed(&db.pool).await;
+    let state = db.state();
+    // Everything but the consent box: the form comes back, and the resume stays attached.
+    let mut fields = valid_fields(&token(s.rust_remote, 30), "keeps@example.com");
+    fields.retain(|(k, _)| *k != "consent");
+    let res = post_apply(
+        &state,
+        s.rust_remote,
+        &refs(&fields),
+        Some(("resume", "Ada CV.pdf", "application/pdf", PDF)),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains("Attached from your last try: Ada CV.pdf"),
+        "{}",
+        res.body
+    );
+    assert_eq!(
+        count(&res.body, "#resume[required]"),
+        0,
+        "no second upload required"
+    );
+    let kept = attr_of(&res.body, "input[name=resume_kept]", "value").unwrap();
+    let tok = attr_of(&res.body, "input[name=_token]", "value").unwrap();
+
+    // A reference forged for another job names nothing.
+    let forged = format!(
+        "{}.{}",
+        uuid::Uuid::new_v4(),
+        kept.split_once('.').unwrap().1
+    );
+    let mut again = valid_fields(&tok, "keeps@example.com");
+    again.push(("resume_kept", forged));
+    let res = post_apply(&state, s.rust_remote, &refs(&again), None).await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the resume is required"
+    );
+    assert!(application_emails(&db.pool, &s.acme).await.is_empty());
+
+    // The box ticked, no file chosen: the kept resume goes with the application.
+    let mut again = valid_fields(&tok, "keeps@example.com");
+    again.push(("resume_kept", kept));
+    let res = post_apply(&state, s.rust_remote, &refs(&again), None).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let stored: (String, i32) = sqlx::query_as(&format!(
+        "SELECT r.filename, r.size_bytes FROM {s}.applications a JOIN {s}.resumes r ON r.id = a.resume_id",
+        s = s.acme.schema().quoted()
+    ))
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, ("Ada CV.pdf".to_string(), PDF.len() as i32));
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM public.pending_resumes")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "forgotten once stored");
+}

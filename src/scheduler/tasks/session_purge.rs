@@ -1,4 +1,5 @@
-//! Session purge (hourly): deletes expired admin sessions (they are never honoured anyway).
+//! Session purge (hourly): deletes expired admin sessions (they are never honoured anyway) and
+//! resumes kept for an apply form's next try longer than a day.
 
 use crate::scheduler::{RunReport, Task, TaskContext};
 
@@ -13,7 +14,9 @@ pub static TASK: Task = Task {
 async fn run(ctx: TaskContext) -> anyhow::Result<RunReport> {
     let started = std::time::Instant::now();
     crate::auth::session::delete_expired(&ctx.pool).await?;
+    let pruned = crate::applications::pending_resume::prune(&ctx.pool).await?;
     Ok(RunReport {
+        changed: pruned,
         duration: started.elapsed(),
         ..Default::default()
     })

@@ -80,6 +80,36 @@ fn mac(key: &[u8; 32], job_id: Uuid, issued: i64) -> Hmac<Sha256> {
     mac
 }
 
+/// A reference to resume `id` kept for the next try at `job_id`'s form: `<id>.<HMAC>`, so a form
+/// can only name a file kept for its own job.
+pub fn sign_kept_resume(data_dir: &Path, job_id: Uuid, id: Uuid) -> String {
+    let tag = kept_mac(secret(data_dir), job_id, id)
+        .finalize()
+        .into_bytes();
+    format!("{id}.{}", hex::encode(tag))
+}
+
+/// The kept resume a form's reference names, when the reference is genuine for `job_id`.
+pub fn check_kept_resume(data_dir: &Path, job_id: Uuid, reference: &str) -> Option<Uuid> {
+    let (id, tag) = reference.trim().split_once('.')?;
+    let id = Uuid::parse_str(id).ok()?;
+    let tag = hex::decode(tag).ok()?;
+    kept_mac(secret(data_dir), job_id, id)
+        .verify_slice(&tag)
+        .ok()
+        .map(|_| id)
+}
+
+fn kept_mac(key: &[u8; 32], job_id: Uuid, id: Uuid) -> Hmac<Sha256> {
+    // HMAC takes keys of any length, so this cannot fail.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+    mac.update(format!("kept-resume:{job_id}:{id}").as_bytes());
+    mac
+}
+
+/// Name of the field that carries a kept resume's reference.
+pub const KEPT_RESUME: &str = "resume_kept";
+
 /// A token for the apply form of `job_id`, served at `now` (unix seconds).
 pub fn issue(data_dir: &Path, job_id: Uuid, now: i64) -> String {
     let tag = mac(secret(data_dir), job_id, now).finalize().into_bytes();
@@ -187,6 +217,18 @@ mod tests {
             TokenCheck::Invalid
         );
         assert_eq!(check(&dir, job, "garbage", 1_010), TokenCheck::Invalid);
+    }
+
+    #[test]
+    fn kept_resume_references_are_bound_to_their_job() {
+        let dir = std::env::temp_dir();
+        let (job, id) = (Uuid::new_v4(), Uuid::new_v4());
+        let r = sign_kept_resume(&dir, job, id);
+        assert_eq!(check_kept_resume(&dir, job, &r), Some(id));
+        assert_eq!(check_kept_resume(&dir, Uuid::new_v4(), &r), None);
+        let other = format!("{}.{}", Uuid::new_v4(), r.split_once('.').unwrap().1);
+        assert_eq!(check_kept_resume(&dir, job, &other), None);
+        assert_eq!(check_kept_resume(&dir, job, "garbage"), None);
     }
 
     #[test]

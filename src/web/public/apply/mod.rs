@@ -17,6 +17,7 @@ use super::{errors, job::gone_or_missing, query_pairs};
 use crate::applications::intake::{
     self, ApplicationInput, IntakeContext, IntakeError, ResumeUpload,
 };
+use crate::applications::pending_resume;
 use crate::apply_body::{self, Fields, ReadError, Refused, Values};
 use crate::catalog::query::{self, JobDetail};
 use crate::error::FieldErrors;
@@ -33,6 +34,43 @@ struct FormState {
     token: String,
     /// A problem with the form as a whole (e.g. it expired).
     notice: Option<String>,
+    /// The resume sent with the last try, kept for this one.
+    kept: Option<KeptResume>,
+}
+
+/// A resume kept from the form's last try: its signed reference (a hidden field), name and size.
+#[derive(Debug, Clone)]
+struct KeptResume {
+    reference: String,
+    filename: String,
+    size: usize,
+}
+
+/// Keeps the resume of a try that comes back with an error, so the next try need not attach it
+/// again (the one already kept is reused). `None` when there is none, or it cannot be kept (then
+/// the form asks for the file again, as it says).
+async fn keep_for_next_try(
+    state: &AppState,
+    job_id: Uuid,
+    resume: Option<&ResumeUpload>,
+    kept_id: Option<Uuid>,
+) -> Option<KeptResume> {
+    let resume = resume?;
+    let id = match kept_id {
+        Some(id) => id,
+        None => match pending_resume::keep(&state.pool, job_id, resume).await {
+            Ok(id) => id,
+            Err(e) => {
+                tracing::warn!(error = %crate::error::loggable(&e), "cannot keep a resume for the next try");
+                return None;
+            }
+        },
+    };
+    Some(KeptResume {
+        reference: form_guard::sign_kept_resume(&state.settings.data_dir, job_id, id),
+        filename: resume.filename.clone(),
+        size: resume.data.len(),
+    })
 }
 
 fn now_secs() -> i64 {
@@ -116,6 +154,7 @@ pub async fn submit(
             errors,
             token: form_guard::issue(&data_dir, job_id, served),
             notice: notice.map(str::to_string),
+            kept: None,
         }
     };
     let read = match multipart {
@@ -157,6 +196,20 @@ pub async fn submit(
             return render_form(&state, &uri, status, job, form).await;
         }
     };
+    // The resume: a file sent now, else the one kept from the last try (when its reference is
+    // genuine for this job and it is still kept).
+    let kept_ref = values
+        .get(form_guard::KEPT_RESUME)
+        .and_then(|r| form_guard::check_kept_resume(&data_dir, job_id, r));
+    let (resume, kept_id) = match (resume, kept_ref) {
+        (Some(r), _) => (Some(r), None),
+        (None, Some(id)) => match pending_resume::find(&state.pool, job_id, id).await {
+            Ok(Some(r)) => (Some(r), Some(id)),
+            Ok(None) => (None, None),
+            Err(e) => return errors::from_app_error(&uri, e.into()).await,
+        },
+        (None, None) => (None, None),
+    };
     let sent_token = values.get(form_guard::TOKEN).cloned().unwrap_or_default();
     let seconds = match form_guard::check(&data_dir, job_id, &sent_token, now_secs()) {
         TokenCheck::Valid { seconds } => seconds,
@@ -166,7 +219,8 @@ pub async fn submit(
             } else {
                 "We could not verify this form. Check your answers, attach your resume again and send it."
             };
-            let form = again(values, None, Some(notice));
+            let mut form = again(values, None, Some(notice));
+            form.kept = keep_for_next_try(&state, job_id, resume.as_ref(), kept_id).await;
             return render_form(&state, &uri, StatusCode::UNPROCESSABLE_ENTITY, job, form).await;
         }
     };
@@ -178,9 +232,10 @@ pub async fn submit(
     {
         let notice = format!(
             "Too many applications were sent from your network in the last minute. Wait {secs} \
-             seconds, then press Send again (attach your resume again)."
+             seconds, then press Send again."
         );
-        let form = again(values, None, Some(&notice));
+        let mut form = again(values, None, Some(&notice));
+        form.kept = keep_for_next_try(&state, job_id, resume.as_ref(), kept_id).await;
         let mut res = render_form(&state, &uri, StatusCode::TOO_MANY_REQUESTS, job, form).await;
         res.headers_mut()
             .insert(header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
@@ -195,10 +250,9 @@ pub async fn submit(
         let mut form = again(
             values,
             None,
-            Some(
-                "Please check your application, then press Send once more to confirm it (attach your resume again if you chose one).",
-            ),
+            Some("Please check your application, then press Send once more to confirm it."),
         );
+        form.kept = keep_for_next_try(&state, job_id, resume.as_ref(), kept_id).await;
         form.token = form_guard::issue(&data_dir, job_id, now_secs() - form_guard::MIN_FILL_SECS);
         return render_form(&state, &uri, StatusCode::OK, job, form).await;
     }
@@ -209,12 +263,25 @@ pub async fn submit(
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
         .map(|s| s.chars().take(500).collect());
-    let input = to_input(&values, &job, resume);
+    let input = to_input(&values, &job, resume.clone());
     let (field_error, values) = match intake::submit(&state.pool, job_id, input, ctx).await {
-        Ok(_) => return Redirect::to(&format!("/jobs/{job_id}/apply/sent")).into_response(),
+        Ok(_) => {
+            if let Some(id) = kept_id
+                && let Err(e) = pending_resume::forget(&state.pool, id).await
+            {
+                // Pruned within a day anyway.
+                tracing::warn!(error = %crate::error::loggable(&e), "cannot forget a kept resume");
+            }
+            return Redirect::to(&format!("/jobs/{job_id}/apply/sent")).into_response();
+        }
         Err(IntakeError::Invalid(errors)) => {
+            let kept = match errors.get("resume") {
+                Some(_) => None,
+                None => keep_for_next_try(&state, job_id, resume.as_ref(), kept_id).await,
+            };
             let form = FormState {
                 errors,
+                kept,
                 ..again(values, None, None)
             };
             return render_form(&state, &uri, StatusCode::UNPROCESSABLE_ENTITY, job, form).await;

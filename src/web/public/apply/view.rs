@@ -200,7 +200,20 @@ pub(super) fn ApplyView(job: JobDetail, form: FormState) -> impl IntoView {
         Some(_) => "resume-hint resume-error",
         None => "resume-hint",
     };
-    let file_was_sent = has_errors && !form.errors.0.contains_key("resume") && req_resume;
+    let kept = form.kept.clone();
+    let file_was_sent =
+        has_errors && !form.errors.0.contains_key("resume") && req_resume && kept.is_none();
+    let kept_hint = kept.as_ref().map(|k| {
+        format!(
+            " Attached from your last try: {} ({} KB). Choose another file only to replace it.",
+            k.filename,
+            k.size.div_ceil(1024)
+        )
+    });
+    let kept_field = kept.as_ref().map(|k| {
+        view! { <input type="hidden" name="resume_kept" value=k.reference.clone()/> }
+    });
+    let resume_required = req_resume && kept.is_none();
     view! {
         <div class="container narrow form-page">
             <nav class="breadcrumbs" aria-label="Breadcrumb">
@@ -266,15 +279,17 @@ pub(super) fn ApplyView(job: JobDetail, form: FormState) -> impl IntoView {
                         </label>
                         <span class="hint" id="resume-hint">
                             "PDF, DOC, DOCX, RTF or TXT, up to 10 MB."
-                            {file_was_sent.then_some(" For your security, files are not kept when the form comes back: please attach it again.")}
+                            {file_was_sent.then_some(" Please attach it again.")}
+                            {kept_hint}
                         </span>
+                        {kept_field}
                         <FieldMessage id="resume-error".to_string() message=resume_error.clone()/>
                         <input
                             id="resume"
                             name="resume"
                             type="file"
                             accept=ACCEPT
-                            required=req_resume
+                            required=resume_required
                             aria-invalid=resume_error.is_some().then_some("true")
                             aria-describedby=resume_described
                         />
