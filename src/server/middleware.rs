@@ -11,6 +11,23 @@ use crate::error::AppError;
 
 use crate::state::AppState;
 
+/// Counts the request as in flight while its handler runs (the shutdown drain waits for these,
+/// not for idle connections).
+pub async fn in_flight(req: Request, next: Next) -> Response {
+    use std::sync::atomic::Ordering;
+    struct Counted;
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            if super::IN_FLIGHT.fetch_sub(1, Ordering::SeqCst) == 1 {
+                super::IDLE.notify_waiters();
+            }
+        }
+    }
+    super::IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+    let _counted = Counted;
+    next.run(req).await
+}
+
 /// Answers a request still running after `CAREERS_REQUEST_TIMEOUT` with a 503 (problem+json, or
 /// the error page for a browser) and drops its work: its database statements have ended by then
 /// (the statement deadline is shorter) and an open transaction rolls back.

@@ -113,8 +113,27 @@ pub async fn run(
     graceful
 }
 
-/// Waits for the connections `graceful` watches to finish their in-flight requests (idle ones
-/// close at once), at most `deadline`; the ones still open then are cut when the process exits.
+/// Requests being handled now (counted by [`middleware::in_flight`]), and a wake-up for the drain
+/// when the count reaches zero.
+pub(crate) static IN_FLIGHT: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+pub(crate) static IDLE: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Resolves once no request is being handled.
+async fn no_request_in_flight() {
+    use std::sync::atomic::Ordering;
+    loop {
+        let idle = IDLE.notified();
+        if IN_FLIGHT.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        idle.await;
+    }
+}
+
+/// Waits for the connections `graceful` watches to finish their in-flight requests, at most
+/// `deadline`. Connections with no request in flight — idle keep-alive ones, and ones still
+/// sending headers — do not hold the exit: once the last request is answered the rest are cut.
 pub async fn drain(graceful: GracefulShutdown, deadline: Duration) {
     let open = graceful.count();
     tracing::info!(
@@ -122,10 +141,13 @@ pub async fn drain(graceful: GracefulShutdown, deadline: Duration) {
         deadline_secs = deadline.as_secs_f64(),
         "shutting down: finishing in-flight requests"
     );
-    if tokio::time::timeout(deadline, graceful.shutdown())
-        .await
-        .is_err()
-    {
+    let finished = async {
+        tokio::select! {
+            () = graceful.shutdown() => {},
+            () = no_request_in_flight() => {},
+        }
+    };
+    if tokio::time::timeout(deadline, finished).await.is_err() {
         tracing::warn!(
             deadline_secs = deadline.as_secs_f64(),
             "connections still open at the shutdown deadline were cut"

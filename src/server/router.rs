@@ -47,6 +47,7 @@ pub fn build(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(from_fn_with_state(state.clone(), middleware::deadline))
         .layer(from_fn(middleware::refuse_control_characters))
+        .layer(from_fn(middleware::in_flight))
         .layer(
             TraceLayer::new_for_http()
                 // A 503 is logged where it is decided, once per burst (`error::unavailable`); a

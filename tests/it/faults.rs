@@ -410,7 +410,9 @@ async fn sigterm_finishes_the_request_in_flight_closes_the_rest_and_exits_within
     assert!(status.success(), "{status}");
     let took = signalled.elapsed();
     eprintln!("SIGTERM to exit: {took:?}");
-    assert!(took < Duration::from_secs(4 + 3), "{took:?}");
+    // Idle and half-sent connections do not hold the exit: it follows the last answer, well
+    // before the 4 s deadline.
+    assert!(took < Duration::from_secs(3), "{took:?}");
     let stored: i64 = sqlx::query_scalar(&format!(
         "SELECT count(*) FROM {}.applications",
         acme.schema().quoted()
