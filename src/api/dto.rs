@@ -368,19 +368,48 @@ pub struct ApplicationReceived {
 /// properties named like the job's `q_…` form fields (strings, or booleans for checkboxes).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ApplicationJson {
+    #[schema(max_length = 100, pattern = r"\S")]
     pub first_name: String,
+    #[schema(max_length = 100, pattern = r"\S")]
     pub last_name: String,
+    #[schema(max_length = 254, pattern = r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")]
     pub email: String,
     /// Must be `true`.
+    #[schema(value_type = ConsentGiven)]
     pub consent: bool,
+    #[schema(max_length = 40, pattern = r"^[0-9 +().-]*[0-9][0-9 +().-]*$")]
     pub phone: Option<String>,
+    #[schema(max_length = 20000)]
     pub cover_letter: Option<String>,
+    #[schema(max_length = 500, pattern = r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$")]
     pub linkedin_url: Option<String>,
+    #[schema(max_length = 500, pattern = r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$")]
     pub portfolio_url: Option<String>,
+    #[schema(max_length = 200)]
     pub utm_source: Option<String>,
+    #[schema(max_length = 200)]
     pub utm_medium: Option<String>,
+    #[schema(max_length = 200)]
     pub utm_campaign: Option<String>,
 }
+
+/// The consent an application must carry: `true` (documentation type of
+/// [`ApplicationJson::consent`]).
+pub struct ConsentGiven;
+
+impl utoipa::PartialSchema for ConsentGiven {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Boolean)
+            .enum_values(Some([true]))
+            .description(Some(
+                "Must be `true`: the candidate agrees to the consent text.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ConsentGiven {}
 
 /// An application as `multipart/form-data`: the JSON fields as text parts (`consent=true`), custom
 /// answers by field name, and an optional `resume` file part.
@@ -429,8 +458,10 @@ pub struct JobListParams {
     /// Search over title, company, category, location and description, ranked by BM25 (title
     /// strongest), with typo tolerance, prefix matching of the last word and a few synonyms
     /// (web-search syntax: `"exact phrase"`, `or`, `-exclude`). At most 200 characters.
+    #[param(max_length = 200, pattern = r"^[^\x00-\x08\x0a-\x1f\x7f]*$")]
     q: Option<String>,
     /// Case-insensitive substring of the location.
+    #[param(max_length = 200, pattern = r"^[^\x00-\x08\x0a-\x1f\x7f]*$")]
     location: Option<String>,
     /// Repeatable (OR).
     #[param(inline)]
@@ -439,35 +470,88 @@ pub struct JobListParams {
     #[param(inline)]
     remote_policy: Option<Vec<RemotePolicy>>,
     /// Company slug. Repeatable (OR).
+    #[param(value_type = Option<Vec<SlugDoc>>)]
     company: Option<Vec<String>>,
     /// Exact category. Repeatable (OR).
+    #[param(value_type = Option<Vec<TextDoc>>)]
     category: Option<Vec<String>>,
     /// Jobs whose shown salary range reaches this yearly amount in `salary_currency` (hourly,
     /// daily, weekly and monthly salaries annualised; other currencies converted at the
     /// operator's reference rates; a currency without a rate never matches).
-    #[param(value_type = Option<String>, example = "60000")]
+    #[param(value_type = Option<String>, example = "60000", pattern = r"^([0-9]{1,15}(\.[0-9]{1,2})?)?$")]
     salary_min: Option<String>,
     /// ISO 4217 code `salary_min` and the salary orderings compare in (default: the server's,
     /// `EUR` unless configured).
-    #[param(value_type = Option<String>, example = "EUR")]
+    #[param(value_type = Option<String>, example = "EUR", pattern = "^[A-Za-z]{3}$")]
     salary_currency: Option<String>,
     /// Published within this many days (1–3650).
     #[param(minimum = 1, maximum = 3650)]
     posted_within_days: Option<u32>,
     /// `-published_at` (default), `published_at`, `-salary_max`, `salary_min`, `relevance`
     /// (default when `q` is given).
-    #[param(value_type = Option<String>, example = "-published_at")]
+    #[param(value_type = Option<OrderingDoc>, example = "-published_at")]
     ordering: Option<String>,
-    /// Page number from 1; page numbers reach the first 10,000 results, a page past the last
-    /// one is a 404.
-    #[param(minimum = 1)]
+    /// Page number from 1; page numbers reach the first 10,000 results (`page` × `page_size`;
+    /// deeper is a 400 naming `page`: follow the `next` links, whose cursor goes anywhere), a page
+    /// past the last one is a 404.
+    #[param(minimum = 1, maximum = 500)]
     page: Option<u32>,
     /// 1–100, default 20.
     #[param(minimum = 1, maximum = 100)]
     page_size: Option<u32>,
     /// Where a page starts, as given in a `next` link (opaque; keyset paging).
+    #[param(pattern = "^[0-9a-fA-F]{64}$")]
     cursor: Option<String>,
 }
+
+/// The orderings of `jobs/` (documentation type of its `ordering` parameter).
+pub struct OrderingDoc;
+
+impl utoipa::PartialSchema for OrderingDoc {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some([
+                "-published_at",
+                "published_at",
+                "-salary_max",
+                "salary_min",
+                "relevance",
+            ]))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for OrderingDoc {}
+
+/// Text without control characters (documentation type of free-text filters: a control character
+/// anywhere in a query is a 400).
+pub struct TextDoc;
+
+impl utoipa::PartialSchema for TextDoc {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^[^\x00-\x08\x0a-\x1f\x7f]*$"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TextDoc {}
+
+/// A company slug (documentation type of the `company` filter).
+pub struct SlugDoc;
+
+impl utoipa::PartialSchema for SlugDoc {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for SlugDoc {}
 
 /// Paging parameters of `companies/`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -478,7 +562,7 @@ pub struct JobListParams {
 )]
 pub struct PageParams {
     /// Page number from 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 100000)]
     page: Option<u32>,
     /// 1–100, default 20.
     #[param(minimum = 1, maximum = 100)]
@@ -493,6 +577,7 @@ pub struct PageParams {
     reason = "documents the parameters for OpenAPI; parsing is done by hand"
 )]
 pub struct CompanyParam {
-    /// Company slug; may be omitted on a company's own domain.
+    /// Company slug (a request to a company's own domain may leave it out).
+    #[param(required = true, pattern = "^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")]
     company: Option<String>,
 }

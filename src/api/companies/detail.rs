@@ -11,11 +11,12 @@ use crate::state::AppState;
 /// One company (404 when unknown or suspended).
 #[utoipa::path(
     get, path = "/api/v1/careers/companies/{slug}/", tag = "companies", operation_id = "get_company",
-    params(("slug" = String, Path, description = "The company slug")),
+    params(("slug" = String, Path, description = "The company slug", pattern = "^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")),
     responses(
         (status = 200, description = "The company", body = CompanyDto,
          headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified"),
+        (status = 400, description = "The slug holds a control character", body = ProblemDto, content_type = "application/problem+json"),
         (status = 404, description = "No such active company", body = ProblemDto, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited", body = ProblemDto, content_type = "application/problem+json"),
     )

@@ -17,6 +17,7 @@ use crate::state::AppState;
         (status = 200, description = "The job", body = JobDetailDto,
          headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified"),
+        (status = 400, description = "The id holds a control character", body = ProblemDto, content_type = "application/problem+json"),
         (status = 404, description = "No such public job (closed, expired, unknown or malformed id)", body = ProblemDto, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited", body = ProblemDto, content_type = "application/problem+json"),
     )
