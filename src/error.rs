@@ -161,6 +161,9 @@ impl From<FieldError> for FieldErrors {
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// A 404 that says why (a page past the last one, past the pageable window).
+    #[error("{0}")]
+    NotFoundBecause(String),
     #[error("{0}")]
     BadRequest(String),
     #[error("validation failed")]
@@ -331,7 +334,7 @@ pub struct Problem {
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::NotFoundBecause(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) | AppError::Validation(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -354,6 +357,7 @@ impl AppError {
                 "The requested resource does not exist.".into(),
                 None,
             ),
+            AppError::NotFoundBecause(d) => ("not-found", d.clone(), None),
             AppError::BadRequest(d) => ("bad-request", d.clone(), None),
             AppError::Validation(errs) => {
                 let fields: Vec<&str> = errs.0.keys().map(String::as_str).collect();

@@ -458,10 +458,10 @@ pub struct JobListParams {
     /// Search over title, company, category, location and description, ranked by BM25 (title
     /// strongest), with typo tolerance, prefix matching of the last word and a few synonyms
     /// (web-search syntax: `"exact phrase"`, `or`, `-exclude`). At most 200 characters.
-    #[param(max_length = 200, pattern = r"^[^\x00-\x08\x0a-\x1f\x7f]*$")]
+    #[param(max_length = 200, pattern = r"^[^\x00-\x08\x0a-\x1f\x7f-\x9f]*$")]
     q: Option<String>,
     /// Case-insensitive substring of the location.
-    #[param(max_length = 200, pattern = r"^[^\x00-\x08\x0a-\x1f\x7f]*$")]
+    #[param(max_length = 200, pattern = r"^[^\x00-\x08\x0a-\x1f\x7f-\x9f]*$")]
     location: Option<String>,
     /// Repeatable (OR).
     #[param(inline)]
@@ -478,7 +478,7 @@ pub struct JobListParams {
     /// Jobs whose shown salary range reaches this yearly amount in `salary_currency` (hourly,
     /// daily, weekly and monthly salaries annualised; other currencies converted at the
     /// operator's reference rates; a currency without a rate never matches).
-    #[param(value_type = Option<String>, example = "60000", pattern = r"^([0-9]{1,15}(\.[0-9]{1,2})?)?$")]
+    #[param(value_type = Option<String>, example = "60000", pattern = r"^([0-9]{1,12}(\.[0-9]{1,2})?)?$")]
     salary_min: Option<String>,
     /// ISO 4217 code `salary_min` and the salary orderings compare in (default: the server's,
     /// `EUR` unless configured).
@@ -491,10 +491,10 @@ pub struct JobListParams {
     /// (default when `q` is given).
     #[param(value_type = Option<OrderingDoc>, example = "-published_at")]
     ordering: Option<String>,
-    /// Page number from 1; page numbers reach the first 10,000 results (`page` × `page_size`;
-    /// deeper is a 400 naming `page`: follow the `next` links, whose cursor goes anywhere), a page
-    /// past the last one is a 404.
-    #[param(minimum = 1, maximum = 500)]
+    /// Page number from 1. Page numbers reach the first 10,000 results (`page` × `page_size`;
+    /// deeper is a 404 that says so: follow the `next` links, whose cursor goes anywhere); a page
+    /// past the last one is a 404 too.
+    #[param(minimum = 1)]
     page: Option<u32>,
     /// 1–100, default 20.
     #[param(minimum = 1, maximum = 100)]
@@ -532,7 +532,7 @@ impl utoipa::PartialSchema for TextDoc {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::schema::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(r"^[^\x00-\x08\x0a-\x1f\x7f]*$"))
+            .pattern(Some(r"^[^\x00-\x08\x0a-\x1f\x7f-\x9f]*$"))
             .into()
     }
 }

@@ -15,7 +15,8 @@ use super::projection::ApplicationForm;
 use crate::error::FieldErrors;
 use crate::postings::model::{JobType, RemotePolicy, SalaryPeriod};
 
-/// How many results page numbers reach (deeper `page`s are a 400; a cursor goes anywhere).
+/// How many results page numbers reach (deeper `page`s are a 404 naming the limit; a cursor goes
+/// anywhere).
 pub const MATCH_CAP: i64 = 10_000;
 /// Default and largest `page_size`.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
@@ -290,19 +291,6 @@ impl JobQuery {
                 },
                 _ => {}
             }
-        }
-        if errs.get("page").is_none()
-            && errs.get("page_size").is_none()
-            && q.cursor.is_none()
-            && i64::from(q.page - 1) * i64::from(q.page_size) >= q.window()
-        {
-            errs.add(
-                "page",
-                format!(
-                    "Only the first {} results can be reached by page number; narrow the search or follow the `next` links.",
-                    q.window()
-                ),
-            );
         }
         if errs.is_empty() { Ok(q) } else { Err(errs) }
     }
@@ -897,8 +885,8 @@ mod tests {
         }
         let errs = JobQuery::from_pairs(&pairs(&[("page_size", "101")])).unwrap_err();
         assert!(errs.get("page_size").is_some());
-        let errs = JobQuery::from_pairs(&pairs(&[("page", "501")])).unwrap_err();
-        assert!(errs.get("page").is_some(), "beyond the pageable window");
+        // Beyond the pageable window is the search's 404 (it says why), not a parameter error.
+        assert!(JobQuery::from_pairs(&pairs(&[("page", "501")])).is_ok());
         let errs = JobQuery::from_pairs(&pairs(&[("cursor", "0123")])).unwrap_err();
         assert!(errs.get("cursor").is_some(), "not a cursor");
         let errs = JobQuery::from_pairs(&pairs(&[("salary_currency", "euro")])).unwrap_err();

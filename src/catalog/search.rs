@@ -63,6 +63,9 @@ pub enum SearchError {
     /// `page` lies past the last page of the matches.
     #[error("page {page} is past the last page ({last})")]
     PastTheEnd { page: u32, last: u32 },
+    /// `page` × `page_size` lies past the results page numbers reach (a cursor goes further).
+    #[error("page numbers reach the first {window} results")]
+    BeyondWindow { window: i64 },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -83,7 +86,13 @@ impl From<SearchError> for crate::error::AppError {
                 detail: "Search is starting up; try again in a few seconds.".into(),
                 retry_after_secs: 5,
             },
-            SearchError::PastTheEnd { .. } => AppError::NotFound,
+            SearchError::PastTheEnd { page, last } => AppError::NotFoundBecause(format!(
+                "Page {page} is past the last page ({last}) of these results."
+            )),
+            SearchError::BeyondWindow { window } => AppError::NotFoundBecause(format!(
+                "Page numbers reach the first {window} results (`page` × `page_size`); narrow \
+                 the search, or follow the `next` links, whose cursor goes anywhere."
+            )),
             SearchError::Database(e) => e.into(),
             SearchError::Index(e) => AppError::Internal(e),
         }
@@ -592,6 +601,13 @@ impl Search {
             (q.page.saturating_sub(1) as usize) * q.page_size as usize
         };
         let size = q.page_size as usize;
+        if after.is_none() && offset as i64 >= super::query::MATCH_CAP {
+            let last = last_change(pool).await?;
+            let beyond = SearchError::BeyondWindow {
+                window: super::query::MATCH_CAP,
+            };
+            return Ok((Err(beyond), plan.seen, last));
+        }
         let searcher = &plan.searcher;
         let key = plan.cache_key("jobs", Some(q));
         let cached = key

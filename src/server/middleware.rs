@@ -62,13 +62,16 @@ pub async fn deadline(State(state): State<AppState>, req: Request, next: Next) -
 /// line ever sees one. A tab in the query (a pasted search) is allowed.
 pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
     let uri = req.uri();
-    let bad = |text: &str, allowed: &[u8]| {
+    // C0 and C1 controls and DEL (Unicode category Cc), as the decoded text has them.
+    let bad = |text: &str, allowed: &[char]| {
         percent_encoding::percent_decode_str(text)
-            .any(|b| (b < 0x20 || b == 0x7f) && !allowed.contains(&b))
+            .decode_utf8_lossy()
+            .chars()
+            .any(|c| c.is_control() && !allowed.contains(&c))
     };
     let part = if bad(uri.path(), &[]) {
         Some("path")
-    } else if uri.query().is_some_and(|q| bad(q, b"\t")) {
+    } else if uri.query().is_some_and(|q| bad(q, &['\t'])) {
         Some("query string")
     } else {
         None

@@ -32,8 +32,6 @@ async fn bad_query_parameters_are_400s_that_name_the_parameter() {
         ("page=0".into(), Some("page")),
         ("page=-3".into(), Some("page")),
         ("page=99999999999999999999".into(), Some("page")),
-        ("page=501".into(), Some("page")),
-        ("q=engineer&page=501".into(), Some("page")),
         ("cursor=abc".into(), Some("cursor")),
         ("salary_currency=euros".into(), Some("salary_currency")),
         ("job_type=bogus".into(), Some("job_type")),
@@ -140,6 +138,7 @@ async fn control_characters_in_a_path_or_query_are_400s_never_500s() {
         "/api/v1/careers/jobs/?q=%00".to_string(),
         "/api/v1/careers/companies/%7f/".to_string(),
         "/sitemaps/%00.xml".to_string(),
+        "/api/v1/careers/jobs/?salary_min=%C2%84".to_string(),
     ] {
         let r = get(&app, &uri).await;
         assert_eq!(r.status, 400, "{uri}");
@@ -162,5 +161,31 @@ async fn control_characters_in_a_path_or_query_are_400s_never_500s() {
             .await
             .status,
         200
+    );
+}
+
+#[tokio::test]
+async fn a_page_beyond_the_pageable_window_is_a_404_that_says_why() {
+    let db = TestDb::new().await;
+    let acme = tenant(&db.pool, "acme", "Acme Corp").await;
+    posting(&db.pool, &acme, open_draft("Backend Engineer")).await;
+    let app = app(db.state());
+    for qs in ["page=501", "q=engineer&page=501", "page=101&page_size=100"] {
+        let r = get(&app, &format!("/api/v1/careers/jobs/?{qs}")).await;
+        assert_eq!(r.status, 404, "{qs}");
+        let detail = r.body["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("10000") && detail.contains("next"),
+            "{qs}: {detail}"
+        );
+    }
+    // A page past the last one says so too.
+    let r = get(&app, "/api/v1/careers/jobs/?page=2").await;
+    assert_eq!(r.status, 404);
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("past the last page")
     );
 }
