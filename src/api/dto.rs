@@ -368,22 +368,26 @@ pub struct ApplicationReceived {
 /// properties named like the job's `q_…` form fields (strings, or booleans for checkboxes).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ApplicationJson {
-    #[schema(max_length = 100, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 100)]
     pub first_name: String,
-    #[schema(max_length = 100, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 100)]
     pub last_name: String,
-    #[schema(max_length = 254, pattern = r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")]
+    /// An address like `name@example.com`.
+    #[schema(min_length = 3, max_length = 254)]
     pub email: String,
     /// Must be `true`.
     #[schema(value_type = ConsentGiven)]
     pub consent: bool,
-    #[schema(max_length = 40, pattern = r"^[0-9 +().-]*[0-9][0-9 +().-]*$")]
+    /// Digits, spaces and `+ - ( ) .`.
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
     #[schema(max_length = 20000)]
     pub cover_letter: Option<String>,
-    #[schema(max_length = 500, pattern = r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$")]
+    /// A full `https://` address.
+    #[schema(max_length = 500)]
     pub linkedin_url: Option<String>,
-    #[schema(max_length = 500, pattern = r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$")]
+    /// A full `https://` address.
+    #[schema(max_length = 500)]
     pub portfolio_url: Option<String>,
     #[schema(max_length = 200)]
     pub utm_source: Option<String>,
@@ -478,7 +482,7 @@ pub struct JobListParams {
     /// Jobs whose shown salary range reaches this yearly amount in `salary_currency` (hourly,
     /// daily, weekly and monthly salaries annualised; other currencies converted at the
     /// operator's reference rates; a currency without a rate never matches).
-    #[param(value_type = Option<String>, example = "60000", pattern = r"^([0-9]{1,12}(\.[0-9]{1,2})?)?$")]
+    #[param(value_type = Option<String>, example = "60000", pattern = r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
     salary_min: Option<String>,
     /// ISO 4217 code `salary_min` and the salary orderings compare in (default: the server's,
     /// `EUR` unless configured).
@@ -494,7 +498,7 @@ pub struct JobListParams {
     /// Page number from 1. Page numbers reach the first 10,000 results (`page` × `page_size`;
     /// deeper is a 404 that says so: follow the `next` links, whose cursor goes anywhere); a page
     /// past the last one is a 404 too.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u32>,
     /// 1–100, default 20.
     #[param(minimum = 1, maximum = 100)]
@@ -546,7 +550,7 @@ impl utoipa::PartialSchema for SlugDoc {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::schema::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some("^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$"))
+            .pattern(Some("^([a-z0-9][a-z0-9-]{0,38}[a-z0-9])?$"))
             .into()
     }
 }

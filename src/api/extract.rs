@@ -29,10 +29,37 @@ impl<S: Send + Sync> FromRequestParts<S> for JobParams {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        JobQuery::from_pairs(&query_pairs(parts.uri.query()))
+        let pairs = query_pairs(parts.uri.query());
+        refuse_empty_values(&pairs, TYPED_JOB_PARAMS)?;
+        JobQuery::from_pairs(&pairs)
             .map(JobParams)
             .map_err(AppError::Validation)
     }
+}
+
+/// The job-query parameters that take a typed value (not free text).
+const TYPED_JOB_PARAMS: &[&str] = &[
+    "page",
+    "page_size",
+    "posted_within_days",
+    "salary_min",
+    "salary_currency",
+    "cursor",
+    "ordering",
+    "job_type",
+    "remote_policy",
+];
+
+/// An API client sends a typed parameter with a value or not at all (the HTML pages, whose forms
+/// send every field, read an empty one as absent): `page=` is a 400 naming it.
+fn refuse_empty_values(pairs: &[(String, String)], typed: &[&str]) -> Result<(), AppError> {
+    let mut errs = FieldErrors::new();
+    for (k, v) in pairs {
+        if v.trim().is_empty() && typed.contains(&k.as_str()) && errs.get(k).is_none() {
+            errs.add(k.clone(), "Give a value, or leave the parameter out.");
+        }
+    }
+    errs.into_result()
 }
 
 /// `page` and `page_size` from the query string.
@@ -49,12 +76,11 @@ impl<S: Send + Sync> FromRequestParts<S> for PageParams {
             page: 1,
             page_size: 20,
         };
+        let pairs = query_pairs(parts.uri.query());
+        refuse_empty_values(&pairs, &["page", "page_size"])?;
         let mut errs = FieldErrors::new();
-        for (k, v) in query_pairs(parts.uri.query()) {
+        for (k, v) in pairs {
             let v = v.trim();
-            if v.is_empty() {
-                continue;
-            }
             match k.as_str() {
                 "page" => match v.parse::<u32>() {
                     Ok(p) if (1..=100_000).contains(&p) => out.page = p,

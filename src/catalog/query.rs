@@ -18,6 +18,8 @@ use crate::postings::model::{JobType, RemotePolicy, SalaryPeriod};
 /// How many results page numbers reach (deeper `page`s are a 404 naming the limit; a cursor goes
 /// anywhere).
 pub const MATCH_CAP: i64 = 10_000;
+/// Largest `page` (with a cursor, page numbers keep counting past the pageable window).
+pub const MAX_PAGE: u32 = 1_000_000;
 /// Default and largest `page_size`.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -279,8 +281,8 @@ impl JobQuery {
                     ),
                 },
                 "page" => match value.parse::<u32>() {
-                    Ok(v) if v >= 1 => q.page = v,
-                    _ => errs.add(key, "Must be a whole number from 1."),
+                    Ok(v) if (1..=MAX_PAGE).contains(&v) => q.page = v,
+                    _ => errs.add(key, format!("Must be a whole number from 1 to {MAX_PAGE}.")),
                 },
                 "page_size" => match value.parse::<u32>() {
                     Ok(v) if (1..=MAX_PAGE_SIZE).contains(&v) => q.page_size = v,

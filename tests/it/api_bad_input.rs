@@ -155,6 +155,20 @@ async fn control_characters_in_a_path_or_query_are_400s_never_500s() {
             );
         }
     }
+    // An API client sends a typed parameter with a value or not at all.
+    for uri in [
+        "/api/v1/careers/jobs/?page=",
+        "/api/v1/careers/jobs/?salary_currency=",
+        "/api/v1/careers/facets/?job_type=",
+        "/api/v1/careers/companies/?page_size=",
+    ] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, 400, "{uri}");
+        let field = uri.split('?').nth(1).unwrap().trim_end_matches('=');
+        assert!(r.body["errors"][field].is_array(), "{uri}: {}", r.body);
+    }
+    // Free text may be empty (nothing to search for), as the HTML forms send it.
+    assert_eq!(get(&app, "/api/v1/careers/jobs/?q=&location=").await.status, 200);
     // A tab in a search (pasted text) is just whitespace.
     assert_eq!(
         get(&app, "/api/v1/careers/jobs/?q=backend%09engineer")
