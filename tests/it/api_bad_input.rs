@@ -168,7 +168,10 @@ async fn control_characters_in_a_path_or_query_are_400s_never_500s() {
         assert!(r.body["errors"][field].is_array(), "{uri}: {}", r.body);
     }
     // Free text may be empty (nothing to search for), as the HTML forms send it.
-    assert_eq!(get(&app, "/api/v1/careers/jobs/?q=&location=").await.status, 200);
+    assert_eq!(
+        get(&app, "/api/v1/careers/jobs/?q=&location=").await.status,
+        200
+    );
     // A tab in a search (pasted text) is just whitespace.
     assert_eq!(
         get(&app, "/api/v1/careers/jobs/?q=backend%09engineer")
