@@ -616,3 +616,137 @@ async fn an_apply_form_served_by_one_instance_is_accepted_by_another() {
     .unwrap();
     assert_eq!(stored, 1);
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_apply_budget_shared_by_api_and_form() {
+    let db = TestDb::new().await;
+    let s = crate::support::site::seed(&db.pool).await;
+    let server = Launch::over(&db)
+        .env("CAREERS_TRUSTED_PROXIES", "127.0.0.1/32, ::1")
+        .env("CAREERS_API_APPLIES_PER_MINUTE", "2")
+        .start()
+        .await;
+    let client = reqwest::Client::new();
+    let apply_as = |ip: &'static str, email: String| {
+        let client = client.clone();
+        let url = format!("{}/api/v1/careers/jobs/{}/apply/", server.base, s.designer);
+        async move {
+            let body = json!({"first_name": "Ada", "last_name": "Lovelace", "email": email,
+                              "consent": true});
+            client
+                .post(url)
+                .header("x-forwarded-for", format!("6.6.6.6, {ip}"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // Client 1.1.1.1 (as the load balancer reports it): two applications, then the limit.
+    assert_eq!(apply_as("1.1.1.1", "a1@example.com".into()).await, 201);
+    assert_eq!(apply_as("1.1.1.1", "a2@example.com".into()).await, 201);
+    assert_eq!(apply_as("1.1.1.1", "a3@example.com".into()).await, 429);
+    // Another client behind the same proxy is not held up; the spoofed left-most hop is ignored.
+    assert_eq!(apply_as("2.2.2.2", "b1@example.com".into()).await, 201);
+    // The HTML form draws on the same budget: client 1.1.1.1 gets the form back with its values.
+    let page = client
+        .get(format!("{}/jobs/{}/apply", server.base, s.designer))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = regex::Regex::new(r#"name="_token" value="([^"]+)""#)
+        .unwrap()
+        .captures(&page)
+        .unwrap()[1]
+        .to_string();
+    let form = reqwest::multipart::Form::new()
+        .text("_token", token)
+        .text("first_name", "Ada")
+        .text("last_name", "Lovelace")
+        .text("email", "form@example.com")
+        .text("q_years", "2 to 5 years")
+        .text("consent", "yes");
+    let res = client
+        .post(format!("{}/jobs/{}/apply", server.base, s.designer))
+        .header("x-forwarded-for", "1.1.1.1")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    let body = res.text().await.unwrap();
+    assert!(body.contains("form@example.com"), "what was typed is kept");
+    let stored: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM {}.applications",
+        s.acme.schema().quoted()
+    ))
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, 3);
+}
+
+#[tokio::test]
+async fn past_the_connection_cap_a_client_waits_for_a_free_slot_instead_of_being_served_late() {
+    let db = TestDb::new().await;
+    let server = Launch::over(&db)
+        .env("CAREERS_MAX_CONNECTIONS", "3")
+        .env("CAREERS_HEADER_READ_TIMEOUT", "30s")
+        .no_wait()
+        .start()
+        .await;
+    let addr = server.base.trim_start_matches("http://").to_string();
+    // Ready, probed over connections the server itself closes (so none lingers in a slot).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(mut s) = TcpStream::connect(&addr).await {
+            s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .await
+                .unwrap();
+            let mut answer = Vec::new();
+            let _ = s.read_to_end(&mut answer).await;
+            if answer.starts_with(b"HTTP/1.1 200") {
+                break;
+            }
+        }
+        assert!(Instant::now() < deadline, "not ready in 60 s");
+        // Polling interval of the readiness probe (not a wait for work).
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Three connections take every slot.
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut s = TcpStream::connect(&addr).await.unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = [0u8; 1024];
+        let n = tokio::time::timeout(Duration::from_secs(10), s.read(&mut buf))
+            .await
+            .expect("a slot for each of the first three")
+            .unwrap();
+        assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+        held.push(s);
+    }
+    // A fourth waits in the backlog: no answer while the three are open…
+    let mut fourth = TcpStream::connect(&addr).await.unwrap();
+    fourth
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 1024];
+    let early = tokio::time::timeout(Duration::from_millis(500), fourth.read(&mut buf)).await;
+    assert!(early.is_err(), "served past the cap");
+    // …and is served as soon as one closes.
+    drop(held.pop());
+    let n = tokio::time::timeout(Duration::from_secs(10), fourth.read(&mut buf))
+        .await
+        .expect("served once a slot is free")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+}
