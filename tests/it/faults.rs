@@ -46,6 +46,34 @@ async fn apply(
     (status, retry, started.elapsed(), id)
 }
 
+/// Applications stored in `tenant`'s schema.
+async fn stored(pool: &sqlx::PgPool, tenant: &careers::tenancy::Tenant) -> i64 {
+    sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM {}.applications",
+        tenant.schema().quoted()
+    ))
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// The `_token` of an apply form page.
+fn form_token(html: &str) -> String {
+    let re = regex::Regex::new(r#"name="_token" value="([^"]+)""#).unwrap();
+    re.captures(html).expect("a form token")[1].to_string()
+}
+
+/// The apply form of the seeded designer job, filled in, as a browser sends it.
+fn filled_form(token: String, email: &str) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
+        .text("_token", token)
+        .text("first_name", "Ada")
+        .text("last_name", "Lovelace")
+        .text("email", email.to_string())
+        .text("q_years", "2 to 5 years")
+        .text("consent", "yes")
+}
+
 fn percentile(mut xs: Vec<Duration>, p: f64) -> Duration {
     xs.sort();
     xs[((xs.len() as f64 - 1.0) * p).round() as usize]
@@ -413,13 +441,7 @@ async fn sigterm_finishes_the_request_in_flight_closes_the_rest_and_exits_within
     // Idle and half-sent connections do not hold the exit: it follows the last answer, well
     // before the 4 s deadline.
     assert!(took < Duration::from_secs(3), "{took:?}");
-    let stored: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM {}.applications",
-        acme.schema().quoted()
-    ))
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+    let stored = stored(&db.pool, &acme).await;
     assert_eq!(stored, 1);
     let _ = std::fs::remove_file(&log);
 }
@@ -471,13 +493,7 @@ async fn every_acknowledged_application_survives_sigkill_and_restart_exactly_onc
         // Kill once the load has produced some acknowledgements.
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let count: i64 = sqlx::query_scalar(&format!(
-                "SELECT count(*) FROM {}.applications",
-                acme.schema().quoted()
-            ))
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+            let count = stored(&db.pool, &acme).await;
             if count as usize >= acknowledged.len() + 40 {
                 break;
             }
@@ -563,19 +579,7 @@ async fn an_apply_form_served_by_one_instance_is_accepted_by_another() {
         .start()
         .await;
     let client = reqwest::Client::new();
-    let token = |html: &str| {
-        let re = regex::Regex::new(r#"name="_token" value="([^"]+)""#).unwrap();
-        re.captures(html).expect("a form token")[1].to_string()
-    };
-    let form = |tok: String| {
-        reqwest::multipart::Form::new()
-            .text("_token", tok)
-            .text("first_name", "Ada")
-            .text("last_name", "Lovelace")
-            .text("email", "ada@example.com")
-            .text("q_years", "2 to 5 years")
-            .text("consent", "yes")
-    };
+    let form = |tok: String| filled_form(tok, "ada@example.com");
     let no_redirect = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -592,7 +596,7 @@ async fn an_apply_form_served_by_one_instance_is_accepted_by_another() {
     // the database); it was sent too fast, so B asks to confirm, keeping the values.
     let res = no_redirect
         .post(format!("{}/jobs/{}/apply", b.base, s.designer))
-        .multipart(form(token(&page)))
+        .multipart(form(form_token(&page)))
         .send()
         .await
         .unwrap();
@@ -602,18 +606,12 @@ async fn an_apply_form_served_by_one_instance_is_accepted_by_another() {
     // The confirmation goes to the first instance again (a load balancer may send it anywhere).
     let res = no_redirect
         .post(format!("{}/jobs/{}/apply", a.base, s.designer))
-        .multipart(form(token(&confirm)))
+        .multipart(form(form_token(&confirm)))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 303);
-    let stored: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM {}.applications",
-        s.acme.schema().quoted()
-    ))
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+    let stored = stored(&db.pool, &s.acme).await;
     assert_eq!(stored, 1);
 }
 
@@ -658,18 +656,7 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_apply_budget_shared_by_a
         .text()
         .await
         .unwrap();
-    let token = regex::Regex::new(r#"name="_token" value="([^"]+)""#)
-        .unwrap()
-        .captures(&page)
-        .unwrap()[1]
-        .to_string();
-    let form = reqwest::multipart::Form::new()
-        .text("_token", token)
-        .text("first_name", "Ada")
-        .text("last_name", "Lovelace")
-        .text("email", "form@example.com")
-        .text("q_years", "2 to 5 years")
-        .text("consent", "yes");
+    let form = filled_form(form_token(&page), "form@example.com");
     let res = client
         .post(format!("{}/jobs/{}/apply", server.base, s.designer))
         .header("x-forwarded-for", "1.1.1.1")
@@ -681,13 +668,7 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_apply_budget_shared_by_a
     assert!(res.headers().contains_key("retry-after"));
     let body = res.text().await.unwrap();
     assert!(body.contains("form@example.com"), "what was typed is kept");
-    let stored: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM {}.applications",
-        s.acme.schema().quoted()
-    ))
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+    let stored = stored(&db.pool, &s.acme).await;
     assert_eq!(stored, 3);
 }
 
