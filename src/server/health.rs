@@ -52,6 +52,11 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    state.metrics.set_gauge(
+        "careers_http_requests_in_flight",
+        "Requests being handled now (this one included); a shutdown drain waits for them.",
+        super::IN_FLIGHT.load(std::sync::atomic::Ordering::SeqCst) as f64,
+    );
     (
         [(
             header::CONTENT_TYPE,

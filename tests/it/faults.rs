@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::support::TestDb;
 use crate::support::api::{open_draft, posting, tenant};
-use crate::support::browser::Launch;
+use crate::support::browser::{Launch, gauge};
 
 fn person(email: &str) -> serde_json::Value {
     json!({"first_name": "Ada", "last_name": "Lovelace", "email": email, "consent": true})
@@ -421,6 +421,19 @@ async fn sigterm_finishes_the_request_in_flight_closes_the_rest_and_exits_within
         .await
         .unwrap();
     inflight.flush().await.unwrap();
+    // Wait until the server is handling it (a request still unread in the socket when the signal
+    // comes is closed like an idle connection: the client sees a reset, never an answer).
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while gauge(&client, &server.base, "careers_http_requests_in_flight").await < 2.0 {
+        assert!(
+            Instant::now() < deadline,
+            "the upload never reached a handler"
+        );
+        // Polling interval of the probe (not a wait for work).
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    drop(client);
 
     let signalled = Instant::now();
     server.terminate();

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::support::TestDb;
 use crate::support::api::{app, get, open_draft, posting, set_status, tenant};
-use crate::support::browser::Server;
+use crate::support::browser::{Server, gauge};
 
 fn q(list: &[(&str, &str)]) -> JobQuery {
     JobQuery::from_pairs(list).unwrap()
@@ -213,23 +213,6 @@ async fn a_server_killed_while_indexing_a_burst_catches_up_when_it_restarts() {
     }
     assert_eq!(listed, expected);
     drop(server);
-}
-
-/// A gauge of the server's `/metrics` (0 while it is not reported yet).
-async fn gauge(client: &reqwest::Client, base: &str, name: &str) -> f64 {
-    let metrics = client
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    metrics
-        .lines()
-        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
-        .and_then(|v| v.parse::<f64>().ok())
-        .unwrap_or(0.0)
 }
 
 #[tokio::test]

@@ -192,6 +192,23 @@ impl Launch {
     }
 }
 
+/// A gauge of the server's `/metrics` (0 while it is not reported yet).
+pub async fn gauge(client: &reqwest::Client, base: &str, name: &str) -> f64 {
+    let metrics = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0)
+}
+
 /// A URL for the test database that another process can use.
 pub fn database_url(db: &TestDb) -> String {
     if let Ok(url) = std::env::var("DATABASE_URL")
