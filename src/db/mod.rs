@@ -119,6 +119,24 @@ pub fn with_deadlines(opts: PgConnectOptions, limits: &Limits) -> PgConnectOptio
 /// How long a pooled connection may sit idle and still be reused unchecked.
 const IDLE_CHECK_AFTER: Duration = Duration::from_secs(1);
 
+/// The secret every instance shares for `purpose` (`public.app_secrets`): the stored one, or
+/// `candidate` when this is the first instance to ask.
+pub async fn shared_secret(
+    pool: &PgPool,
+    purpose: &str,
+    candidate: &[u8],
+) -> sqlx::Result<Vec<u8>> {
+    // The no-op update makes RETURNING yield the row that is there, new or old.
+    sqlx::query_scalar(
+        "INSERT INTO public.app_secrets (name, value) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING value",
+    )
+    .bind(purpose)
+    .bind(candidate)
+    .fetch_one(pool)
+    .await
+}
+
 /// Creates `name` in the cluster reached by `admin` unless it exists.
 pub async fn ensure_database(admin: &PgConnectOptions, name: &str) -> anyhow::Result<()> {
     let mut conn = admin

@@ -57,6 +57,18 @@ async fn stored(pool: &sqlx::PgPool, tenant: &careers::tenancy::Tenant) -> i64 {
     .unwrap()
 }
 
+/// A job's apply form page as served.
+async fn form_page(client: &reqwest::Client, base: &str, job: Uuid) -> String {
+    client
+        .get(format!("{base}/jobs/{job}/apply"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// The `_token` of an apply form page.
 fn form_token(html: &str) -> String {
     let re = regex::Regex::new(r#"name="_token" value="([^"]+)""#).unwrap();
@@ -609,14 +621,7 @@ async fn an_apply_form_served_by_one_instance_is_accepted_by_another() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = client
-        .get(format!("{}/jobs/{}/apply", a.base, s.designer))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = form_page(&client, &a.base, s.designer).await;
     // Sent at once to the other instance: the token verifies there (the key is shared through
     // the database); it was sent too fast, so B asks to confirm, keeping the values.
     let res = no_redirect
@@ -673,14 +678,7 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_apply_budget_shared_by_a
     // Another client behind the same proxy is not held up; the spoofed left-most hop is ignored.
     assert_eq!(apply_as("2.2.2.2", "b1@example.com".into()).await, 201);
     // The HTML form draws on the same budget: client 1.1.1.1 gets the form back with its values.
-    let page = client
-        .get(format!("{}/jobs/{}/apply", server.base, s.designer))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = form_page(&client, &server.base, s.designer).await;
     let form = filled_form(form_token(&page), "form@example.com");
     let res = client
         .post(format!("{}/jobs/{}/apply", server.base, s.designer))

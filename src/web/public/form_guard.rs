@@ -34,14 +34,7 @@ pub async fn load_shared_secret(pool: &sqlx::PgPool, data_dir: &Path) -> anyhow:
         .and_then(|t| hex::decode(t.trim()).ok())
         .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
         .unwrap_or_else(rand::random);
-    // The no-op update makes RETURNING yield the row that is there, new or old.
-    let stored: Vec<u8> = sqlx::query_scalar(
-        "INSERT INTO public.app_secrets (name, value) VALUES ('apply_form', $1)
-         ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING value",
-    )
-    .bind(&candidate[..])
-    .fetch_one(pool)
-    .await?;
+    let stored = crate::db::shared_secret(pool, "apply_form", &candidate).await?;
     let key = <[u8; 32]>::try_from(stored.as_slice())
         .map_err(|_| anyhow::anyhow!("public.app_secrets holds a malformed apply_form secret"))?;
     if SECRET.set(key).is_err() && SECRET.get() != Some(&key) {
