@@ -364,6 +364,12 @@ impl Key {
     }
 }
 
+/// A boosted relevance score as the first part of its key (higher scores first, to 1e-4):
+/// monotonic, so a bound on the score is a bound on the key.
+fn boosted_key(boosted: f64) -> i64 {
+    -((boosted * 10_000.0).round() as i64)
+}
+
 /// Money and scores as sortable integers: cents, and scores to 1e-4.
 fn money(v: f64) -> i64 {
     (v * 100.0).round() as i64
@@ -440,52 +446,52 @@ impl Collector for Ranked {
 }
 
 impl RankedSegment {
-    fn key(&self, doc: DocId, score: Score) -> Key {
-        let hi = self.id_hi.first(doc).unwrap_or(0);
-        let lo = self.id_lo.first(doc).unwrap_or(0);
-        let id = (u128::from(hi) << 64) | u128::from(lo);
+    /// The first part of a match's key, and the publication time it read.
+    fn primary(&self, doc: DocId, score: Score) -> (i64, i64) {
         let published = self.published.first(doc).unwrap_or(0);
-        match self.ordering {
-            Ordering::Newest => Key {
-                a: -published,
-                b: 0,
-                id: !id,
-            },
-            Ordering::Oldest => Key {
-                a: published,
-                b: 0,
-                id,
-            },
-            Ordering::SalaryMaxDesc => Key {
-                a: self
-                    .salary
-                    .as_ref()
-                    .and_then(|s| s.high(doc))
-                    .map_or(i64::MAX, |v| -money(v)),
-                b: -published,
-                id: !id,
-            },
-            Ordering::SalaryMinAsc => Key {
-                a: self
-                    .salary
-                    .as_ref()
-                    .and_then(|s| s.low(doc))
-                    .map_or(i64::MAX, money),
-                b: -published,
-                id: !id,
-            },
+        let a = match self.ordering {
+            Ordering::Newest => -published,
+            Ordering::Oldest => published,
+            Ordering::SalaryMaxDesc => self
+                .salary
+                .as_ref()
+                .and_then(|s| s.high(doc))
+                .map_or(i64::MAX, |v| -money(v)),
+            Ordering::SalaryMinAsc => self
+                .salary
+                .as_ref()
+                .and_then(|s| s.low(doc))
+                .map_or(i64::MAX, money),
             Ordering::Relevance => {
                 let age_days = ((self.now - published).max(0) as f64) / 86_400.0;
                 let recency = (-age_days * std::f64::consts::LN_2 / RECENCY_DAYS).exp();
-                let boosted = f64::from(score) * (1.0 + RECENCY_WEIGHT * recency);
-                Key {
-                    a: -((boosted * 10_000.0).round() as i64),
-                    b: -published,
-                    id: !id,
-                }
+                boosted_key(f64::from(score) * (1.0 + RECENCY_WEIGHT * recency))
             }
+        };
+        (a, published)
+    }
+
+    /// The whole key of a match from its `primary` part: reads the id.
+    fn key(&self, doc: DocId, a: i64, published: i64) -> Key {
+        let hi = self.id_hi.first(doc).unwrap_or(0);
+        let lo = self.id_lo.first(doc).unwrap_or(0);
+        let id = (u128::from(hi) << 64) | u128::from(lo);
+        match self.ordering {
+            Ordering::Newest => Key { a, b: 0, id: !id },
+            Ordering::Oldest => Key { a, b: 0, id },
+            _ => Key {
+                a,
+                b: -published,
+                id: !id,
+            },
         }
     }
+}
+
+/// Whether a relevance score can still reach a key of `worst` or better: at full recency, with
+/// a margin for rounding. No column read; this rejects most matches of a broad term.
+fn may_reach(score: Score, worst: i64) -> bool {
+    f64::from(score) * ((1.0 + RECENCY_WEIGHT) * 10_000.0) >= -(worst as f64) - 1.0
 }
 
 impl SegmentCollector for RankedSegment {
@@ -496,7 +502,24 @@ impl SegmentCollector for RankedSegment {
         if self.k == 0 {
             return;
         }
-        let key = self.key(doc, score);
+        // Once the heap is full, a match worse than its worst is skipped as soon as that is
+        // known: from the score alone, then from the key's first part, before the id is read.
+        let worst = if self.heap.len() >= self.k {
+            self.heap.peek().map(|w| w.a)
+        } else {
+            None
+        };
+        if let Some(w) = worst
+            && self.ordering == Ordering::Relevance
+            && !may_reach(score, w)
+        {
+            return;
+        }
+        let (a, published) = self.primary(doc, score);
+        if worst.is_some_and(|w| a > w) {
+            return;
+        }
+        let key = self.key(doc, a, published);
         if self.after.is_some_and(|after| key <= after) {
             return;
         }

@@ -31,9 +31,15 @@ pub enum Answer {
 
 #[derive(Default)]
 struct State {
-    generation: u64,
-    /// The first instant (Unix seconds) after the generation's first use at which a job of it is
-    /// published or expires; `i64::MIN` when not computed yet.
+    /// The index generation the entries belong to (`None` before the first use).
+    generation: Option<u64>,
+    /// Every publication and expiry instant (Unix seconds) of the generation after its first
+    /// use, sorted: read once per generation, so a window's end is a binary search. `None`:
+    /// unreadable, nothing is kept.
+    instants: Option<Vec<i64>>,
+    /// The current window: from the later of the generation's first use and the last of
+    /// `instants` at or before now, to the next of `instants`.
+    from: i64,
     until: i64,
     entries: HashMap<String, Answer>,
 }
@@ -48,7 +54,9 @@ impl SearchCache {
     /// The answer under `key` for `searcher`'s generation at `now`, if any.
     pub fn get(&self, searcher: &Searcher, now: i64, key: &str) -> Option<Answer> {
         let mut state = self.state.lock().ok()?;
-        Self::current(&mut state, searcher, now);
+        if !Self::current(&mut state, searcher, now) {
+            return None;
+        }
         state.entries.get(key).cloned()
     }
 
@@ -57,43 +65,55 @@ impl SearchCache {
         let Ok(mut state) = self.state.lock() else {
             return;
         };
-        Self::current(&mut state, searcher, now);
+        if !Self::current(&mut state, searcher, now) || state.instants.is_none() {
+            return;
+        }
         if state.entries.len() >= MAX_ENTRIES {
             state.entries.clear();
         }
         state.entries.insert(key, answer);
     }
 
-    /// Starts over when the generation changed or its window ended.
-    fn current(state: &mut State, searcher: &Searcher, now: i64) {
+    /// Starts over when the generation changed or its window ended; `false` when `now` lies
+    /// before the window (a request that read the clock before another opened it).
+    fn current(state: &mut State, searcher: &Searcher, now: i64) -> bool {
         let generation = searcher.generation().generation_id();
-        if state.generation != generation || now >= state.until {
+        if state.generation != Some(generation) {
+            state.generation = Some(generation);
+            state.instants = instants_after(searcher, now);
             state.entries.clear();
-            state.generation = generation;
-            state.until = next_instant(searcher, now);
+            // The first window opens at this first use: `instants` holds nothing earlier.
+            state.from = now;
+            state.until = now;
         }
+        if now >= state.until {
+            state.entries.clear();
+            let instants = state.instants.as_deref().unwrap_or_default();
+            let next = instants.partition_point(|t| *t <= now);
+            state.from = next
+                .checked_sub(1)
+                .map_or(i64::MIN, |i| instants[i])
+                .max(state.until);
+            state.until = instants.get(next).copied().unwrap_or(i64::MAX);
+        }
+        now >= state.from
     }
 }
 
-/// The first publication or expiry time after `now` of any document (deleted ones included,
-/// which only ends a window early).
-fn next_instant(searcher: &Searcher, now: i64) -> i64 {
-    let mut next = i64::MAX;
+/// The publication and expiry times after `now` of every document (deleted ones included,
+/// which only end a window early), sorted and deduplicated; `None` when a column is unreadable.
+fn instants_after(searcher: &Searcher, now: i64) -> Option<Vec<i64>> {
+    let mut out = Vec::new();
     for seg in searcher.segment_readers() {
         let ff = seg.fast_fields();
         for field in ["published_at", "expires_at"] {
-            let Ok(column) = ff.i64(field) else {
-                // Unreadable: never cache this generation.
-                return now;
-            };
-            for v in column.values.iter() {
-                if v > now && v < next {
-                    next = v;
-                }
-            }
+            let column = ff.i64(field).ok()?;
+            out.extend(column.values.iter().filter(|v| *v > now && *v < i64::MAX));
         }
     }
-    next
+    out.sort_unstable();
+    out.dedup();
+    Some(out)
 }
 
 #[cfg(test)]
@@ -129,6 +149,10 @@ mod tests {
             keys: Vec::new(),
         };
         cache.put(&searcher, 200, "k".into(), answer());
+        assert!(
+            cache.get(&searcher, 150, "k").is_none(),
+            "before the generation's first use: its instants start after it"
+        );
         assert!(cache.get(&searcher, 299, "k").is_some());
         assert!(
             cache.get(&searcher, 300, "k").is_none(),
@@ -137,6 +161,12 @@ mod tests {
         cache.put(&searcher, 300, "k".into(), answer());
         assert!(cache.get(&searcher, 499, "k").is_some());
         assert!(cache.get(&searcher, 500, "k").is_none(), "a job expired");
+        cache.put(&searcher, 500, "k".into(), answer());
+        assert!(
+            cache.get(&searcher, 499, "k").is_none(),
+            "a request that read the clock before the window opened"
+        );
+        assert!(cache.get(&searcher, 10_000, "k").is_some(), "nothing ahead");
         // Another generation (a commit) starts over.
         cache.put(&searcher, 600, "k".into(), answer());
         let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
