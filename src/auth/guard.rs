@@ -3,6 +3,8 @@
 //! domain — whose tenant owns that domain. Tenant data is reachable only through it
 //! ([`AdminUser::begin`]), so a handler without the guard has no way to touch a tenant.
 
+use std::sync::{Arc, OnceLock};
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -31,6 +33,19 @@ impl AdminUser {
     /// A transaction scoped to this user's tenant — the only way admin code reaches tenant data.
     pub async fn begin(&self, pool: &PgPool) -> sqlx::Result<TenantTx> {
         self.tenant.begin(pool).await
+    }
+}
+
+/// Where the guard leaves the signed-in user for a layer that renders a page after the handler
+/// (the admin error pages show the user's navigation): put in the request's extensions by that
+/// layer, filled by the guard.
+#[derive(Clone, Default)]
+pub struct SignedInSlot(Arc<OnceLock<AdminUser>>);
+
+impl SignedInSlot {
+    /// The user the guard admitted on this request, if it ran and admitted one.
+    pub fn get(&self) -> Option<&AdminUser> {
+        self.0.get()
     }
 }
 
@@ -109,13 +124,17 @@ where
         let csrf = super::csrf::token(&session)
             .await
             .map_err(Rejection::Internal)?;
-        Ok(AdminUser {
+        let admin = AdminUser {
             user_id: user.id,
             email: user.email,
             tenant,
             csrf,
             session,
-        })
+        };
+        if let Some(slot) = parts.extensions.get::<SignedInSlot>() {
+            let _ = slot.0.set(admin.clone());
+        }
+        Ok(admin)
     }
 }
 

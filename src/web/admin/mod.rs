@@ -6,6 +6,7 @@ pub mod application;
 pub mod applications;
 pub mod career_page;
 pub mod dashboard;
+pub mod errors;
 pub mod job_form;
 pub mod jobs;
 pub mod layout;
@@ -14,7 +15,7 @@ pub mod login;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
@@ -118,6 +119,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     }
     let store = session::store(state.pool.clone());
     router
+        .layer(axum::middleware::from_fn(errors::pages))
         .layer(from_fn_with_state(state.clone(), protect))
         .layer(session::layer(store, state.settings.secure_cookies()))
         .layer(Extension(Arc::new(LoginLimiter::new())))
@@ -126,11 +128,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 /// CSRF and origin checks ([`csrf::verify`]) in front of every admin route; a refusal is a 403
 /// page for browsers and a problem+json for other clients.
 async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let wants_html = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
+    let wants_html = errors::wants_html(req.headers());
     let uri = req.uri().clone();
     match csrf::verify(&state.settings.public_url, req).await {
         Ok(req) => next.run(req).await,
