@@ -100,3 +100,43 @@ test("HR publishes a job, a candidate applies, HR works the application; another
   const resumeResponse = await other.goto(`${applicationUrl}/resume`);
   assert.equal(resumeResponse.status(), 404);
 });
+
+test("every admin page fits a 375 px phone without scrolling sideways; tables become cards", async () => {
+  const phone = await (
+    await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true })
+  ).newPage();
+  await signIn(phone, HR_A);
+  const linkTo = async (list, pattern) => {
+    await phone.goto(`${BASE}${list}`);
+    const hrefs = await phone.locator("a[href]").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    const href = hrefs.find((h) => pattern.test(h));
+    assert.ok(href, `${list} links to at least one item`);
+    return href;
+  };
+  const job = await linkTo("/admin/jobs", /^\/admin\/jobs\/[0-9a-f-]{36}$/);
+  const application = await linkTo("/admin/applications", /^\/admin\/applications\/[0-9a-f-]{36}$/);
+  const pages = [
+    "/admin",
+    "/admin/jobs",
+    "/admin/jobs/new",
+    job,
+    "/admin/applications",
+    application,
+    "/admin/career-page",
+    "/admin/applications/00000000-0000-0000-0000-000000000000",
+  ];
+  for (const path of pages) {
+    const response = await phone.goto(`${BASE}${path}`);
+    assert.ok(response.status() < 500, `${path}: ${response.status()}`);
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 375, `${path} is ${width} px wide on a 375 px screen`);
+  }
+  // The jobs table is a stack of cards whose lines say what each value is.
+  await phone.goto(`${BASE}/admin/jobs`);
+  const cell = phone.locator("table.data tbody td[data-label='Applications']").first();
+  assert.equal(await cell.evaluate((td) => getComputedStyle(td, "::before").content), '"Applications"');
+  assert.equal(await phone.locator("table.data tbody tr").first().evaluate((tr) => getComputedStyle(tr).display), "block");
+  await shot(phone, "admin-jobs-phone");
+  await phone.goto(`${BASE}${application}`);
+  await shot(phone, "admin-application-phone");
+});

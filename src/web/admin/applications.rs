@@ -206,11 +206,11 @@ fn view(
                 let stage_class = format!("badge stage-{}", r.stage.as_str());
                 view! {
                     <tr>
-                        <td><a href=href>{format!("{} {}", r.first_name, r.last_name)}</a>{more}</td>
-                        <td>{r.email}</td>
-                        <td>{r.job_title}</td>
-                        <td><span class=stage_class>{r.stage.label()}</span></td>
-                        <td>{when(r.created_at)}</td>
+                        <td class="lead-cell"><a href=href>{format!("{} {}", r.first_name, r.last_name)}</a>{more}</td>
+                        <td data-label="Email">{r.email}</td>
+                        <td data-label="Job">{r.job_title}</td>
+                        <td data-label="Stage"><span class=stage_class>{r.stage.label()}</span></td>
+                        <td data-label="Applied">{when(r.created_at)}</td>
                     </tr>
                 }
             })

@@ -83,13 +83,13 @@ fn view(
                 let badge = format!("badge status-{}", p.status.as_str());
                 view! {
                     <tr>
-                        <td><a href=href>{p.title.clone()}</a>
+                        <td class="lead-cell"><a href=href>{p.title.clone()}</a>
                             {p.internal_only.then_some(view! { <span class="badge">"Internal"</span> })}</td>
-                        <td><span class=badge>{p.status.label()}</span></td>
-                        <td>{p.location.clone()}</td>
-                        <td class="num"><a href=apps>{s.applications}</a></td>
-                        <td class="num">{s.views}</td>
-                        <td>{when(p.updated_at)}</td>
+                        <td data-label="Status"><span class=badge>{p.status.label()}</span></td>
+                        <td data-label="Location">{p.location.clone()}</td>
+                        <td class="num" data-label="Applications"><a href=apps>{s.applications}</a></td>
+                        <td class="num" data-label="Views">{s.views}</td>
+                        <td data-label="Updated">{when(p.updated_at)}</td>
                     </tr>
                 }
             })
