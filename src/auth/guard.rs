@@ -108,7 +108,10 @@ where
         };
         let internal = |e: sqlx::Error| Rejection::Internal(e.into());
         let user = load_user(&pool, auth.user_id).await.map_err(internal)?;
-        let Some(user) = user.filter(|u| u.tenant_id == auth.tenant_id) else {
+        // Bound to its tenant, and signed in since the user's last password change.
+        let Some(user) =
+            user.filter(|u| u.tenant_id == auth.tenant_id && u.session_epoch == auth.epoch)
+        else {
             return Err(anonymous());
         };
         if !host_allows(&pool, parts, auth).await.map_err(internal)? {

@@ -1,14 +1,18 @@
-//! In-memory sliding-window counters for failed sign-ins, per client IP and per email address.
-//! They complement the per-account lockout stored on `public.hr_users`: the IP window stops one
-//! client from trying many accounts, the email window makes unknown addresses lock out exactly like
-//! real ones (so a lockout message never reveals whether an account exists).
+//! In-memory sliding-window counters for failed sign-ins: per client IP (one client trying many
+//! accounts), per account and client (a client guessing one account is locked out of it, but only
+//! that client: knowing someone's email does not lock them out), and per unknown email address
+//! (unknown addresses reach the account ceiling exactly like real ones, whose ceiling is stored on
+//! `public.hr_users`, so a lockout never reveals whether an account exists).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Failed attempts per window before an email address (or account) is locked.
+/// Failed attempts on one account from one client, per window, before that client is locked out
+/// of it.
 pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
+/// Failed attempts on one account from all clients before the account locks for everyone.
+pub const ACCOUNT_CEILING: usize = 50;
 /// Failed attempts per window from one IP address before it must wait.
 pub const MAX_FAILURES_PER_IP: usize = 20;
 /// The window and lockout duration.

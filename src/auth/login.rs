@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::limiter::{LoginLimiter, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP};
+use super::limiter::{
+    ACCOUNT_CEILING, LoginLimiter, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP,
+};
 use super::{HrUser, USER_COLUMNS, normalize_email, password};
 
 /// How long an account stays locked after too many failures.
@@ -18,9 +20,11 @@ pub enum LoginOutcome {
     SignedIn(HrUser),
     /// Unknown email or wrong password (deliberately indistinguishable).
     Invalid,
-    /// Too many failures for this account (or email address).
+    /// Too many failures for this account (or email address): from this client, or from
+    /// everywhere (the account's ceiling).
     Locked {
         minutes: i64,
+        everywhere: bool,
     },
     /// Too many failures from this client.
     RateLimited {
@@ -47,25 +51,32 @@ pub async fn attempt(
     let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
     let email_key = format!("email:{email}");
     let user = find_by_email(pool, &email).await?;
-    // Known accounts lock on their row; unknown addresses lock in memory, the same way.
-    let locked = match &user {
+    // This client's failures on this account; the epoch in the key makes a password change
+    // lift the lock.
+    let epoch = user.as_ref().map_or(0, |u| u.session_epoch);
+    let pair_key = format!("pair:{epoch}:{ip}:{email}");
+    let here = limiter
+        .blocked_for(&pair_key, MAX_FAILURES_PER_ACCOUNT)
+        .is_some();
+    // The account's ceiling: known accounts on their row, unknown addresses in memory alike.
+    let everywhere = match &user {
         Some(u) => u.locked_until.is_some_and(|t| t > Utc::now()),
-        None => limiter
-            .blocked_for(&email_key, MAX_FAILURES_PER_ACCOUNT)
-            .is_some(),
+        None => limiter.blocked_for(&email_key, ACCOUNT_CEILING).is_some(),
     };
+    let locked = here || everywhere;
     // Verify even when the answer is already known, so every path costs one Argon2 verification.
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let ok = password::verify(pw.to_string(), if locked { None } else { hash }).await;
     if locked {
         return Ok(LoginOutcome::Locked {
             minutes: LOCKOUT_MINUTES,
+            everywhere,
         });
     }
     match user {
         Some(u) if ok && host_tenant.is_none_or(|t| t == u.tenant_id) => {
             record_success(pool, u.id).await?;
-            limiter.clear(&email_key);
+            limiter.clear(&pair_key);
             Ok(LoginOutcome::SignedIn(u))
         }
         Some(_) if ok => {
@@ -76,26 +87,29 @@ pub async fn attempt(
         }
         user => {
             limiter.fail(&ip_key);
-            let now_locked = match user {
+            limiter.fail(&pair_key);
+            let everywhere = match user {
                 Some(u) => {
                     let locked = record_failure(pool, u.id).await?.is_some();
                     if locked {
                         // The account id only: never the email address, the password or the
                         // client's IP address (personal data).
-                        tracing::warn!(user_id = %u.id, "admin account locked after failed sign-ins");
+                        tracing::warn!(user_id = %u.id, "admin account locked after failed sign-ins from several clients");
                     }
                     locked
                 }
                 None => {
                     limiter.fail(&email_key);
-                    limiter
-                        .blocked_for(&email_key, MAX_FAILURES_PER_ACCOUNT)
-                        .is_some()
+                    limiter.blocked_for(&email_key, ACCOUNT_CEILING).is_some()
                 }
             };
-            Ok(if now_locked {
+            let here = limiter
+                .blocked_for(&pair_key, MAX_FAILURES_PER_ACCOUNT)
+                .is_some();
+            Ok(if here || everywhere {
                 LoginOutcome::Locked {
                     minutes: LOCKOUT_MINUTES,
+                    everywhere,
                 }
             } else {
                 LoginOutcome::Invalid
@@ -124,7 +138,7 @@ async fn record_success(pool: &PgPool, user_id: Uuid) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// Counts a failure; locks the account when it reaches the limit. Returns the lock end when the
+/// Counts a failure; locks the account for everyone when it reaches the ceiling. Returns the lock end when the
 /// account is now locked.
 async fn record_failure(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar(
@@ -137,7 +151,7 @@ async fn record_failure(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Option<Dat
       RETURNING locked_until",
     )
     .bind(user_id)
-    .bind(MAX_FAILURES_PER_ACCOUNT as i32)
+    .bind(ACCOUNT_CEILING as i32)
     .bind(LOCKOUT_MINUTES as i32)
     .fetch_one(pool)
     .await
@@ -150,11 +164,14 @@ pub struct UserRow {
     pub id: Uuid,
     pub tenant_id: Uuid,
     pub email: String,
+    pub session_epoch: i32,
 }
 
 pub async fn load_user(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as::<_, UserRow>("SELECT id, tenant_id, email FROM public.hr_users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as::<_, UserRow>(
+        "SELECT id, tenant_id, email, session_epoch FROM public.hr_users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await
 }

@@ -6,6 +6,7 @@ pub mod guard;
 pub mod limiter;
 pub mod login;
 pub mod password;
+pub mod reset;
 pub mod session;
 
 pub use guard::AdminUser;
@@ -26,9 +27,12 @@ pub struct HrUser {
     pub password_hash: String,
     pub failed_logins: i32,
     pub locked_until: Option<DateTime<Utc>>,
+    /// Sessions signed in under another epoch are over (a password change moves it on).
+    pub session_epoch: i32,
 }
 
-pub const USER_COLUMNS: &str = "id, tenant_id, email, password_hash, failed_logins, locked_until";
+pub const USER_COLUMNS: &str =
+    "id, tenant_id, email, password_hash, failed_logins, locked_until, session_epoch";
 
 /// Minimum password length (NIST SP 800-63B recommends at least 8; we ask for 10).
 pub const MIN_PASSWORD_LEN: usize = 10;
@@ -102,7 +106,8 @@ pub async fn create_user(
     }
 }
 
-/// Sets a new password for an existing user of tenant `slug` and clears any lockout.
+/// Sets a new password for an existing user of tenant `slug`, clears any lockout and ends the
+/// user's sessions.
 pub async fn reset_password(
     pool: &PgPool,
     slug: &str,
@@ -115,7 +120,7 @@ pub async fn reset_password(
     let hash = password::hash(password.to_string()).await?;
     let r = sqlx::query(
         "UPDATE public.hr_users SET password_hash = $3, failed_logins = 0, locked_until = NULL,
-                updated_at = now()
+                session_epoch = session_epoch + 1, updated_at = now()
           WHERE tenant_id = $1 AND email = $2",
     )
     .bind(tenant.id)

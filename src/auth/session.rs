@@ -23,6 +23,9 @@ pub(crate) const CSRF_KEY: &str = "csrf";
 pub struct SessionAuth {
     pub user_id: Uuid,
     pub tenant_id: Uuid,
+    /// The user's session epoch at sign-in: the session ends when the user's moves on.
+    #[serde(default)]
+    pub epoch: i32,
 }
 
 /// The session store over the application's pool (its table lives in its own `tower_sessions`

@@ -18,6 +18,7 @@ mod admin_errors;
 mod admin_isolation;
 mod admin_jobs;
 mod admin_journey;
+mod admin_password;
 mod api_apply;
 mod api_bad_input;
 mod api_contract;

@@ -26,6 +26,8 @@ pub const INVALID_LOGIN: &str = "That email and password do not match an account
 #[derive(Debug, Deserialize)]
 pub struct LoginQuery {
     next: Option<String>,
+    /// `done` after a password reset.
+    reset: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -34,6 +36,7 @@ struct LoginView {
     next: String,
     csrf: String,
     error: Option<String>,
+    notice: Option<String>,
 }
 
 pub async fn show(
@@ -47,6 +50,10 @@ pub async fn show(
     let v = LoginView {
         next: safe_next(q.next.as_deref()),
         csrf: csrf::token(&session).await?,
+        notice: (q.reset.as_deref() == Some("done")).then(|| {
+            "Your password was changed and every other session ended. Sign in with the new one."
+                .to_string()
+        }),
         ..Default::default()
     };
     Ok(render_form(&uri, StatusCode::OK, v).await)
@@ -86,17 +93,35 @@ pub async fn submit(
             let auth = SessionAuth {
                 user_id: user.id,
                 tenant_id: user.tenant_id,
+                epoch: user.session_epoch,
             };
             session::sign_in(&session, auth).await?;
             tracing::info!(user_id = %user.id, tenant_id = %user.tenant_id, "admin signed in");
             return Ok(Redirect::to(&next).into_response());
         }
         LoginOutcome::Invalid => (StatusCode::UNAUTHORIZED, INVALID_LOGIN.to_string(), None),
-        LoginOutcome::Locked { minutes } => (
+        LoginOutcome::Locked {
+            minutes,
+            everywhere: false,
+        } => (
             StatusCode::TOO_MANY_REQUESTS,
             format!(
-                "Too many failed sign-in attempts for this account. It is locked for {minutes} \
-                 minutes; try again later or ask your administrator to reset your password."
+                "Too many failed sign-in attempts for this account from this device: it is locked \
+                 for {minutes} minutes here (signing in elsewhere still works). To get in now, \
+                 reset your password with \u{201c}Forgot your password?\u{201d} below."
+            ),
+            Some(minutes as u64 * 60),
+        ),
+        LoginOutcome::Locked {
+            minutes,
+            everywhere: true,
+        } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many failed sign-in attempts for this account from several places: it is \
+                 locked for {minutes} minutes. To get in now, reset your password with \
+                 \u{201c}Forgot your password?\u{201d} below (that lifts the lock), or ask your \
+                 administrator."
             ),
             Some(minutes as u64 * 60),
         ),
@@ -114,6 +139,7 @@ pub async fn submit(
         next,
         csrf: csrf::token(&session).await?,
         error: Some(error),
+        notice: None,
     };
     let mut res = render_form(&uri, status, v).await;
     if let Some(secs) = retry
@@ -139,6 +165,7 @@ async fn render_form(uri: &Uri, status: StatusCode, v: LoginView) -> Response {
                     {v.error.clone().map(|e| view! {
                         <div class="error-summary" role="alert" id="login-error"><p>{e}</p></div>
                     })}
+                    {v.notice.clone().map(|n| view! { <p class="flash" role="status">{n}</p> })}
                     <CsrfField token=v.csrf.clone()/>
                     <input type="hidden" name="next" value=v.next.clone()/>
                     <div class="field">
@@ -153,6 +180,7 @@ async fn render_form(uri: &Uri, status: StatusCode, v: LoginView) -> Response {
                     </div>
                     <button type="submit">"Sign in"</button>
                 </form>
+                <p><a href="/admin/forgot">"Forgot your password?"</a></p>
             </AdminPage>
         }
     })

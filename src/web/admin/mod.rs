@@ -11,6 +11,7 @@ pub mod job_form;
 pub mod jobs;
 pub mod layout;
 pub mod login;
+pub mod password;
 
 use std::sync::Arc;
 
@@ -56,6 +57,22 @@ fn table() -> Vec<(AdminRoute, MethodRouter<AppState>)> {
     vec![
         (r(Method::GET, "/admin/login", Anyone), get(login::show)),
         (r(Method::POST, "/admin/login", Anyone), post(login::submit)),
+        (
+            r(Method::GET, "/admin/forgot", Anyone),
+            get(password::forgot_form),
+        ),
+        (
+            r(Method::POST, "/admin/forgot", Anyone),
+            post(password::forgot_submit),
+        ),
+        (
+            r(Method::GET, "/admin/reset", Anyone),
+            get(password::reset_form),
+        ),
+        (
+            r(Method::POST, "/admin/reset", Anyone),
+            post(password::reset_submit),
+        ),
         (
             r(Method::POST, "/admin/logout", SignedIn),
             post(login::logout),
