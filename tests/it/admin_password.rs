@@ -321,3 +321,74 @@ async fn guessing_from_one_client_locks_out_that_client_only_and_the_ceiling_yie
     let res = sign_in_from(&app, "203.0.113.9", &t.email, new_password).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
 }
+
+#[tokio::test]
+async fn changing_the_password_keeps_this_session_and_ends_the_others() {
+    let db = TestDb::new().await;
+    let app = router(db.state());
+    let t = tenant_with_user(&db.pool, "acme").await;
+    let laptop = sign_in(&app, &t.email).await;
+    let phone = sign_in(&app, &t.email).await;
+    let page = laptop.get("/admin/account").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Change your password"), "{}", page.body);
+
+    let res = laptop
+        .post(
+            "/admin/account",
+            &[
+                ("current", "not my password"),
+                ("password", "a brand new password"),
+                ("confirm", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains("not your current password"),
+        "{}",
+        res.body
+    );
+    let res = laptop
+        .post(
+            "/admin/account",
+            &[
+                ("current", PASSWORD),
+                ("password", "a brand new password"),
+                ("confirm", "another one"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("not the same"), "{}", res.body);
+    assert_eq!(
+        phone.get("/admin").await.status,
+        StatusCode::OK,
+        "a refused change ended a session"
+    );
+
+    let res = laptop
+        .post(
+            "/admin/account",
+            &[
+                ("current", PASSWORD),
+                ("password", "a brand new password"),
+                ("confirm", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), "/admin/account?done=password");
+    // This session carries on (under a new id, with the cookie it was just given); the other ends.
+    let cookie = res.session_cookie().unwrap_or(laptop.cookie.clone());
+    let here = send(&app, get_req("/admin/account?done=password", Some(&cookie))).await;
+    assert_eq!(here.status, StatusCode::OK, "{}", here.body);
+    assert!(
+        here.body.contains("every other session was signed out"),
+        "{}",
+        here.body
+    );
+    assert_eq!(phone.get("/admin").await.status, StatusCode::SEE_OTHER);
+    let res = sign_in_from(&app, "10.0.0.1", &t.email, "a brand new password").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+}

@@ -19,7 +19,7 @@ pub struct Nav {
     pub email: String,
     pub company: String,
     pub csrf: String,
-    /// Which section is current (`dashboard`, `jobs`, `applications`, `career-page`).
+    /// Which section is current (`dashboard`, `jobs`, `applications`, `career-page`, `account`).
     pub current: &'static str,
 }
 
@@ -61,7 +61,8 @@ pub fn AdminPage(title: String, nav: Option<Nav>, children: Children) -> impl In
                 </ul>
                 <form method="post" action="/admin/logout" class="admin-logout">
                     <CsrfField token=n.csrf.clone()/>
-                    <span class="admin-user">{n.email.clone()}</span>
+                    <a class="admin-user" href="/admin/account"
+                        aria-current=(n.current == "account").then_some("page")>{n.email.clone()}</a>
                     <button type="submit" class="secondary">"Sign out"</button>
                 </form>
             </nav>

@@ -58,6 +58,14 @@ fn table() -> Vec<(AdminRoute, MethodRouter<AppState>)> {
         (r(Method::GET, "/admin/login", Anyone), get(login::show)),
         (r(Method::POST, "/admin/login", Anyone), post(login::submit)),
         (
+            r(Method::GET, "/admin/account", SignedIn),
+            get(password::account_form),
+        ),
+        (
+            r(Method::POST, "/admin/account", SignedIn),
+            post(password::account_submit),
+        ),
+        (
             r(Method::GET, "/admin/forgot", Anyone),
             get(password::forgot_form),
         ),

@@ -1,5 +1,6 @@
-//! `GET|POST /admin/forgot` (mail me a reset link) and `GET|POST /admin/reset` (choose a new
-//! password from that link). See [`crate::auth::reset`].
+//! `GET|POST /admin/forgot` (mail me a reset link), `GET|POST /admin/reset` (choose a new
+//! password from that link; see [`crate::auth::reset`]) and `GET|POST /admin/account` (change
+//! your password while signed in).
 
 use axum::Form;
 use axum::extract::{Query, State};
@@ -9,10 +10,13 @@ use leptos::prelude::*;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::layout::{AdminPage, CsrfField};
-use crate::auth::csrf;
+use super::layout::{
+    AdminPage, CsrfField, ErrorSummary, Nav, described_by, field_error, field_id, invalid,
+};
 use crate::auth::reset::{self, ResetError};
-use crate::error::AppError;
+use crate::auth::session::{self, SessionAuth};
+use crate::auth::{AdminUser, csrf, password};
+use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
 use crate::web::render;
 
@@ -209,6 +213,140 @@ async fn render_reset(
                             required=true aria-invalid=invalid/>
                     </div>
                     <button type="submit">"Set the new password"</button>
+                </form>
+            </AdminPage>
+        }
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AccountQuery {
+    done: Option<String>,
+}
+
+/// `GET /admin/account`: the signed-in user's account, with the change-password form.
+pub async fn account_form(
+    admin: AdminUser,
+    uri: Uri,
+    Query(q): Query<AccountQuery>,
+) -> Result<Response, AppError> {
+    let notice = (q.done.as_deref() == Some("password"))
+        .then(|| "Your password was changed; every other session was signed out.".to_string());
+    Ok(render_account(&uri, StatusCode::OK, &admin, FieldErrors::new(), notice).await)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AccountForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /admin/account`: a new password. This session stays signed in (under the user's new
+/// session epoch); every other one ends.
+pub async fn account_submit(
+    State(state): State<AppState>,
+    admin: AdminUser,
+    uri: Uri,
+    Form(form): Form<AccountForm>,
+) -> Result<Response, AppError> {
+    let hash: Option<String> =
+        sqlx::query_scalar("SELECT password_hash FROM public.hr_users WHERE id = $1")
+            .bind(admin.user_id)
+            .fetch_optional(&state.pool)
+            .await?;
+    let mut errors = FieldErrors::new();
+    if !password::verify(form.current.clone(), hash).await {
+        errors.add("current", "That is not your current password.");
+    }
+    if let Err(e) = crate::auth::check_password_strength(&form.password) {
+        errors.add("password", e.message);
+    } else if form.password != form.confirm {
+        errors.add("confirm", "The two new passwords are not the same.");
+    }
+    if !errors.is_empty() {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(render_account(&uri, status, &admin, errors, None).await);
+    }
+    let new_hash = password::hash(form.password.clone())
+        .await
+        .map_err(AppError::Internal)?;
+    let epoch: i32 = sqlx::query_scalar(
+        "UPDATE public.hr_users SET password_hash = $2, session_epoch = session_epoch + 1,
+                failed_logins = 0, locked_until = NULL, updated_at = now()
+          WHERE id = $1
+      RETURNING session_epoch",
+    )
+    .bind(admin.user_id)
+    .bind(new_hash)
+    .fetch_one(&state.pool)
+    .await?;
+    let auth = SessionAuth {
+        user_id: admin.user_id,
+        tenant_id: admin.tenant.id,
+        epoch,
+    };
+    session::sign_in(&admin.session, auth)
+        .await
+        .map_err(AppError::Internal)?;
+    tracing::info!(user_id = %admin.user_id, "password changed; other sessions ended");
+    Ok(Redirect::to("/admin/account?done=password").into_response())
+}
+
+async fn render_account(
+    uri: &Uri,
+    status: StatusCode,
+    admin: &AdminUser,
+    errors: FieldErrors,
+    notice: Option<String>,
+) -> Response {
+    let nav = Nav::new(admin, "account");
+    let email = admin.email.clone();
+    render::page(uri, status, move || {
+        let (nav, errors, notice, email) =
+            (nav.clone(), errors.clone(), notice.clone(), email.clone());
+        let csrf = nav.csrf.clone();
+        view! {
+            <AdminPage title="Your account".to_string() nav=Some(nav)>
+                {notice.map(|n| view! { <p class="flash" role="status">{n}</p> })}
+                <ErrorSummary errors=errors.clone()/>
+                <p>"Signed in as "<strong>{email}</strong>"."</p>
+                <form method="post" action="/admin/account" class="admin-form login-form">
+                    <h2>"Change your password"</h2>
+                    <CsrfField token=csrf/>
+                    <div class="field">
+                        <label for=field_id("current")>"Current password"</label>
+                        <input id=field_id("current") name="current" type="password"
+                            autocomplete="current-password" required=true
+                            aria-invalid=invalid(&errors, "current")
+                            aria-describedby=described_by(&errors, "current")/>
+                        {field_error(&errors, "current")}
+                    </div>
+                    <div class="field">
+                        <label for=field_id("password")>"New password"</label>
+                        <p class="hint">{format!(
+                            "At least {} characters. Changing it signs you out everywhere else.",
+                            crate::auth::MIN_PASSWORD_LEN
+                        )}</p>
+                        <input id=field_id("password") name="password" type="password"
+                            autocomplete="new-password" required=true
+                            aria-invalid=invalid(&errors, "password")
+                            aria-describedby=described_by(&errors, "password")/>
+                        {field_error(&errors, "password")}
+                    </div>
+                    <div class="field">
+                        <label for=field_id("confirm")>"New password again"</label>
+                        <input id=field_id("confirm") name="confirm" type="password"
+                            autocomplete="new-password" required=true
+                            aria-invalid=invalid(&errors, "confirm")
+                            aria-describedby=described_by(&errors, "confirm")/>
+                        {field_error(&errors, "confirm")}
+                    </div>
+                    <button type="submit">"Change password"</button>
                 </form>
             </AdminPage>
         }
