@@ -120,6 +120,7 @@ test("every admin page fits a 375 px phone without scrolling sideways; tables be
     "/admin/jobs",
     "/admin/jobs/new",
     job,
+    `${job}/board`,
     "/admin/applications",
     application,
     "/admin/career-page",

@@ -621,3 +621,63 @@ mod tests {
         assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
     }
 }
+
+/// Cards shown per board column; the rest are a link to the filtered list.
+pub const BOARD_COLUMN_CARDS: i64 = 50;
+
+/// One card of a job's pipeline board.
+#[derive(Debug, Clone, FromRow)]
+pub struct BoardCard {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub stage: Stage,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One column of the board: a stage, how many applications are in it, and the newest cards.
+#[derive(Debug, Clone)]
+pub struct BoardColumn {
+    pub stage: Stage,
+    pub total: i64,
+    pub cards: Vec<BoardCard>,
+}
+
+/// The pipeline board of `job_id`: every stage in pipeline order (empty ones too), each with its
+/// exact count and its newest [`BOARD_COLUMN_CARDS`] applications (suspected spam kept out).
+pub async fn board(ttx: &mut TenantTx, job_id: Uuid) -> sqlx::Result<Vec<BoardColumn>> {
+    let counts: HashMap<Stage, i64> = sqlx::query_as::<_, (Stage, i64)>(
+        "SELECT stage, count(*) FROM applications
+          WHERE job_id = $1 AND suspected_spam IS NULL GROUP BY stage",
+    )
+    .bind(job_id)
+    .fetch_all(&mut **ttx)
+    .await?
+    .into_iter()
+    .collect();
+    let cards = sqlx::query_as::<_, BoardCard>(
+        "SELECT id, first_name, last_name, stage, created_at FROM (
+             SELECT a.id, c.first_name, c.last_name, a.stage, a.created_at,
+                    row_number() OVER (PARTITION BY a.stage ORDER BY a.created_at DESC, a.id DESC) AS n
+               FROM applications a JOIN candidates c ON c.id = a.candidate_id
+              WHERE a.job_id = $1 AND a.suspected_spam IS NULL) ranked
+          WHERE n <= $2
+          ORDER BY created_at DESC, id DESC",
+    )
+    .bind(job_id)
+    .bind(BOARD_COLUMN_CARDS)
+    .fetch_all(&mut **ttx)
+    .await?;
+    Ok(Stage::ALL
+        .iter()
+        .map(|stage| BoardColumn {
+            stage: *stage,
+            total: counts.get(stage).copied().unwrap_or(0),
+            cards: cards
+                .iter()
+                .filter(|c| c.stage == *stage)
+                .cloned()
+                .collect(),
+        })
+        .collect())
+}

@@ -13,6 +13,7 @@ mod support;
 
 mod admin_applications;
 mod admin_auth;
+mod admin_board;
 mod admin_career_page;
 mod admin_errors;
 mod admin_isolation;

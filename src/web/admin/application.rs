@@ -53,6 +53,9 @@ pub struct ActForm {
     stage: String,
     #[serde(default)]
     note: String,
+    /// `board`: come back to the job's pipeline board after a move.
+    #[serde(default)]
+    back: String,
 }
 
 pub async fn act(
@@ -101,8 +104,17 @@ pub async fn act(
     };
     match result {
         Ok(()) => {
+            let to = if form.back == "board" {
+                let job: Uuid = sqlx::query_scalar("SELECT job_id FROM applications WHERE id = $1")
+                    .bind(app_id)
+                    .fetch_one(&mut *ttx)
+                    .await?;
+                format!("/admin/jobs/{job}/board#card-{app_id}")
+            } else {
+                format!("/admin/applications/{app_id}")
+            };
             ttx.commit().await?;
-            Ok(Redirect::to(&format!("/admin/applications/{app_id}")).into_response())
+            Ok(Redirect::to(&to).into_response())
         }
         Err(PipelineError::NotFound) => {
             Ok(not_found(&uri, Some(Nav::new(&admin, "applications"))).await)

@@ -4,6 +4,7 @@
 
 pub mod application;
 pub mod applications;
+pub mod board;
 pub mod career_page;
 pub mod dashboard;
 pub mod errors;
@@ -98,6 +99,10 @@ fn table() -> Vec<(AdminRoute, MethodRouter<AppState>)> {
         (
             r(Method::GET, "/admin/jobs/{id}", SignedIn),
             get(job_form::edit_form),
+        ),
+        (
+            r(Method::GET, "/admin/jobs/{id}/board", SignedIn),
+            get(board::show),
         ),
         (
             r(Method::POST, "/admin/jobs/{id}", SignedIn),

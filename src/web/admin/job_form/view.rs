@@ -230,11 +230,13 @@ pub(super) fn form_view(page: FormPage) -> impl IntoView {
             view! { " · "<a href=href>"View the public listing"</a> }
         });
         let apps = format!("/admin/applications?job={}", s.id);
+        let board = format!("/admin/jobs/{}/board", s.id);
         view! {
             <p class="meta">
                 <span class=format!("badge status-{}", s.status.as_str())>{s.status.label()}</span>
                 {format!(" · version {} · updated {} · ", s.version, when(s.updated_at))}
                 <a href=apps>{count_of(s.applications, "application")}</a>
+                " · "<a href=board>"Pipeline board"</a>
                 {public}
             </p>
         }
