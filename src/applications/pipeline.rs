@@ -681,3 +681,57 @@ pub async fn board(ttx: &mut TenantTx, job_id: Uuid) -> sqlx::Result<Vec<BoardCo
         })
         .collect())
 }
+
+/// Most rows one CSV export holds (a bigger selection is refused with a message, never cut).
+pub const EXPORT_MAX_ROWS: i64 = 50_000;
+
+/// One application as the CSV export lists it.
+#[derive(Debug, Clone, FromRow)]
+pub struct ExportRow {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub job_id: Uuid,
+    pub job_title: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub stage: Stage,
+}
+
+/// Every application matching `f` (its paging ignored), or only those of `ids` when given, in
+/// the filter's order; `None` when more than [`EXPORT_MAX_ROWS`] match.
+pub async fn export(
+    ttx: &mut TenantTx,
+    f: &Filter,
+    ids: Option<&[Uuid]>,
+) -> sqlx::Result<Option<Vec<ExportRow>>> {
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "SELECT a.id, a.created_at, a.job_id, j.title AS job_title, c.first_name, c.last_name,
+                c.email, c.phone, a.stage
+           FROM applications a
+           JOIN candidates c ON c.id = a.candidate_id
+           JOIN job_postings j ON j.id = a.job_id",
+    );
+    push_filters(&mut qb, f);
+    if let Some(ids) = ids {
+        qb.push(" AND a.id = ANY(")
+            .push_bind(ids.to_vec())
+            .push(")");
+    }
+    qb.push(match f.sort.unwrap_or(Sort::Newest) {
+        Sort::Newest => " ORDER BY a.created_at DESC, a.id DESC",
+        Sort::Oldest => " ORDER BY a.created_at ASC, a.id ASC",
+        Sort::Name => " ORDER BY lower(c.last_name), lower(c.first_name), a.id",
+        Sort::Stage => {
+            " ORDER BY array_position(ARRAY['new','screening','interview','offer','hired',
+                'rejected'], a.stage), a.created_at DESC, a.id"
+        }
+    });
+    qb.push(" LIMIT ").push_bind(EXPORT_MAX_ROWS + 1);
+    let rows = qb
+        .build_query_as::<ExportRow>()
+        .fetch_all(&mut **ttx)
+        .await?;
+    Ok((rows.len() as i64 <= EXPORT_MAX_ROWS).then_some(rows))
+}

@@ -14,6 +14,7 @@ mod support;
 mod admin_applications;
 mod admin_auth;
 mod admin_board;
+mod admin_bulk;
 mod admin_career_page;
 mod admin_errors;
 mod admin_isolation;

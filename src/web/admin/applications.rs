@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::layout::{AdminPage, Nav, count_of, when};
+use super::layout::{AdminPage, CsrfField, Nav, count_of, when};
 use crate::applications::pipeline::{
     self, ApplicationPage, Filter, JobOption, PAGE_SIZE, Sort, Stage,
 };
@@ -39,11 +39,18 @@ pub struct ListQuery {
     /// `spam`: the applications kept aside as suspected spam.
     #[serde(default)]
     view: String,
+    /// After a bulk move: how many moved, how many were skipped, and to which stage.
+    #[serde(default)]
+    moved: String,
+    #[serde(default)]
+    skipped: String,
+    #[serde(default)]
+    moved_to: String,
 }
 
 impl ListQuery {
     /// The filter, or a 400 naming every bad parameter.
-    fn filter(&self) -> Result<Filter, AppError> {
+    pub(super) fn filter(&self) -> Result<Filter, AppError> {
         let mut errs = FieldErrors::new();
         let opt = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
         let job_id = opt(&self.job).and_then(|j| {
@@ -113,6 +120,42 @@ impl ListQuery {
             .finish();
         format!("/admin/applications?{qs}")
     }
+
+    /// The CSV export of the same filter (every page).
+    fn export_link(&self) -> String {
+        let pairs = [
+            ("job", &self.job),
+            ("stage", &self.stage),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("q", &self.q),
+            ("sort", &self.sort),
+            ("view", &self.view),
+        ];
+        let qs = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
+            .finish();
+        format!("/admin/applications/export?{qs}")
+    }
+
+    /// The message after a bulk move, if this page follows one.
+    fn bulk_notice(&self) -> Option<String> {
+        let moved: i64 = self.moved.parse().ok()?;
+        let skipped: i64 = self.skipped.parse().unwrap_or(0);
+        let to = Stage::parse(&self.moved_to)?;
+        let mut text = format!(
+            "{} moved to {}.",
+            count_of(moved, "application"),
+            to.label()
+        );
+        if skipped > 0 {
+            text.push_str(&format!(
+                " {} could not move (already there, further along, or rejected) and were left as they were.",
+                count_of(skipped, "application")
+            ));
+        }
+        Some(text)
+    }
 }
 
 pub async fn list(
@@ -151,6 +194,9 @@ fn view(
     spam: i64,
 ) -> impl IntoView {
     let showing_spam = query.view == "spam";
+    let csrf = nav.csrf.clone();
+    let notice = query.bulk_notice();
+    let export = query.export_link();
     let spam_link = if showing_spam {
         Some(view! {
             <p class="notice" role="status">
@@ -204,8 +250,13 @@ fn view(
                     view! { <a class="badge" href=all>{label}</a> }
                 });
                 let stage_class = format!("badge stage-{}", r.stage.as_str());
+                let pick_label = format!("Select {} {}", r.first_name, r.last_name);
                 view! {
                     <tr>
+                        <td class="pick" data-label="Select">
+                            <input type="checkbox" name="id" value=r.id.to_string() form="bulk"
+                                aria-label=pick_label/>
+                        </td>
                         <td class="lead-cell"><a href=href>{format!("{} {}", r.first_name, r.last_name)}</a>{more}</td>
                         <td data-label="Email">{r.email}</td>
                         <td data-label="Job">{r.job_title}</td>
@@ -215,9 +266,31 @@ fn view(
                 }
             })
             .collect_view();
+        let bulk_opts = Stage::ALL
+            .iter()
+            .map(|s| {
+                let value = format!("stage:{}", s.as_str());
+                let label = if *s == Stage::Rejected {
+                    "Reject".to_string()
+                } else {
+                    format!("Move to {}", s.label())
+                };
+                view! { <option value=value>{label}</option> }
+            })
+            .collect_view();
         view! {
+            <form method="post" action="/admin/applications/bulk" id="bulk" class="actions">
+                <CsrfField token=csrf.clone()/>
+                <label for="bulk-action">"With the selected"</label>
+                <select id="bulk-action" name="bulk">
+                    {bulk_opts}
+                    <option value="export">"Export as CSV"</option>
+                </select>
+                <button type="submit" class="secondary">"Apply"</button>
+            </form>
             <table class="data">
                 <thead><tr>
+                    <th scope="col"><span class="visually-hidden">"Select"</span></th>
                     <th scope="col">"Candidate"</th><th scope="col">"Email"</th>
                     <th scope="col">"Job"</th><th scope="col">"Stage"</th><th scope="col">"Applied"</th>
                 </tr></thead>
@@ -257,7 +330,11 @@ fn view(
                 </div>
                 <button type="submit" class="secondary">"Apply filters"</button>
             </form>
-            <p class="meta" role="status">{count_of(page.total, "application")}</p>
+            {notice.map(|n| view! { <p class="flash" role="status">{n}</p> })}
+            <p class="meta" role="status">
+                {count_of(page.total, "application")}
+                {(page.total > 0).then(|| view! { " · "<a href=export>"Export these as CSV"</a> })}
+            </p>
             {body}
             <nav class="pagination" aria-label="Pages">
                 {prev.map(|h| view! { <a href=h rel="prev">"← Previous"</a> })}

@@ -5,6 +5,7 @@
 pub mod application;
 pub mod applications;
 pub mod board;
+pub mod bulk;
 pub mod career_page;
 pub mod dashboard;
 pub mod errors;
@@ -111,6 +112,14 @@ fn table() -> Vec<(AdminRoute, MethodRouter<AppState>)> {
         (
             r(Method::GET, "/admin/applications", SignedIn),
             get(applications::list),
+        ),
+        (
+            r(Method::GET, "/admin/applications/export", SignedIn),
+            get(bulk::export),
+        ),
+        (
+            r(Method::POST, "/admin/applications/bulk", SignedIn),
+            post(bulk::act),
         ),
         (
             r(Method::GET, "/admin/applications/{id}", SignedIn),
