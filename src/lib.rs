@@ -20,6 +20,7 @@
 pub mod api;
 pub mod applications;
 pub mod apply_body;
+pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod cli;

@@ -12,6 +12,7 @@
 mod support;
 
 mod admin_applications;
+mod admin_audit;
 mod admin_auth;
 mod admin_board;
 mod admin_bulk;

@@ -13,6 +13,7 @@ use super::layout::{AdminPage, CsrfField, Nav, not_found, textarea_text, when};
 use crate::applications::pipeline::{
     self, Actor, ApplicationDetail, Event, PipelineError, SiblingApplication, Stage,
 };
+use crate::audit;
 use crate::auth::AdminUser;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -73,11 +74,14 @@ pub async fn act(
         email: admin.email.clone(),
     };
     let mut ttx = admin.begin(&state.pool).await?;
+    let mut detail = serde_json::Value::Null;
     let result = match form.action.as_str() {
         "stage" => match Stage::parse(&form.stage) {
             Some(to) => pipeline::move_stage(&mut ttx, app_id, to, &actor)
                 .await
-                .map(|_| ()),
+                .map(|from| {
+                    detail = serde_json::json!({ "from": from.as_str(), "to": to.as_str() });
+                }),
             None => {
                 return Err(crate::error::invalid(
                     "stage",
@@ -104,6 +108,13 @@ pub async fn act(
     };
     match result {
         Ok(()) => {
+            let action = match form.action.as_str() {
+                "stage" => "application.stage_changed",
+                "note" => "application.note_added",
+                _ => "application.restored",
+            };
+            let subject = audit::Subject::Application(app_id);
+            audit::record(&mut ttx, &(&admin).into(), action, subject, detail).await?;
             let to = if form.back == "board" {
                 let job: Uuid = sqlx::query_scalar("SELECT job_id FROM applications WHERE id = $1")
                     .bind(app_id)
@@ -187,6 +198,18 @@ pub async fn resume(
     };
     let mut ttx = admin.begin(&state.pool).await?;
     let file = pipeline::resume(&mut ttx, id).await?;
+    if file.is_some() {
+        let subject = audit::Subject::Application(id);
+        let action = "application.resume_downloaded";
+        audit::record(
+            &mut ttx,
+            &(&admin).into(),
+            action,
+            subject,
+            serde_json::Value::Null,
+        )
+        .await?;
+    }
     ttx.commit().await?;
     let Some(file) = file else {
         return Ok(not_found(&uri, Some(nav)).await);

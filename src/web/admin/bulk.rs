@@ -13,6 +13,7 @@ use super::applications::ListQuery;
 use crate::applications::pipeline::{
     self, Actor, EXPORT_MAX_ROWS, ExportRow, PipelineError, Stage,
 };
+use crate::audit;
 use crate::auth::AdminUser;
 use crate::error::{AppError, invalid};
 use crate::state::AppState;
@@ -28,6 +29,18 @@ pub async fn export(
     let filter = query.filter()?;
     let mut ttx = admin.begin(&state.pool).await?;
     let rows = pipeline::export(&mut ttx, &filter, None).await?;
+    if let Some(rows) = &rows {
+        let detail = serde_json::json!({ "rows": rows.len(), "filtered": true });
+        let subject = audit::Subject::Member(admin.user_id);
+        audit::record(
+            &mut ttx,
+            &(&admin).into(),
+            "applications.exported",
+            subject,
+            detail,
+        )
+        .await?;
+    }
     ttx.commit().await?;
     let Some(rows) = rows else {
         return Err(AppError::Unprocessable(format!(
@@ -71,6 +84,16 @@ pub async fn act(
         let rows = pipeline::export(&mut ttx, &pipeline::Filter::default(), Some(&ids))
             .await?
             .unwrap_or_default();
+        let detail = serde_json::json!({ "rows": rows.len(), "selected": true });
+        let subject = audit::Subject::Member(admin.user_id);
+        audit::record(
+            &mut ttx,
+            &(&admin).into(),
+            "applications.exported",
+            subject,
+            detail,
+        )
+        .await?;
         ttx.commit().await?;
         tracing::info!(user_id = %admin.user_id, rows = rows.len(), "applications exported");
         return csv_response(&rows);
@@ -91,7 +114,14 @@ pub async fn act(
     let (mut moved, mut skipped) = (0, 0);
     for id in &ids {
         match pipeline::move_stage(&mut ttx, *id, to, &actor).await {
-            Ok(_) => moved += 1,
+            Ok(from) => {
+                moved += 1;
+                let detail =
+                    serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "bulk": true });
+                let subject = audit::Subject::Application(*id);
+                let action = "application.stage_changed";
+                audit::record(&mut ttx, &(&admin).into(), action, subject, detail).await?;
+            }
             // Not this tenant's, or not a move this one may make: left as it is, and counted.
             Err(PipelineError::NotFound | PipelineError::InvalidMove { .. }) => skipped += 1,
             Err(e) => return Err(AppError::Internal(e.into())),

@@ -76,6 +76,10 @@ pub async fn save(
     match form.clone().validate() {
         Ok(valid) => {
             company::save(&mut ttx, &admin.tenant, &valid).await?;
+            let page = crate::audit::Subject::CareerPage;
+            let null = serde_json::Value::Null;
+            crate::audit::record(&mut ttx, &(&admin).into(), "career_page.saved", page, null)
+                .await?;
             ttx.commit().await?;
             Ok(Redirect::to("/admin/career-page?saved=1").into_response())
         }

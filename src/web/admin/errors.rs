@@ -32,6 +32,8 @@ fn section(path: &str) -> &'static str {
         "applications"
     } else if path.starts_with("/admin/career-page") {
         "career-page"
+    } else if path.starts_with("/admin/audit") {
+        "audit"
     } else if path.starts_with("/admin/account") {
         "account"
     } else {

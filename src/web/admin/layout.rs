@@ -19,7 +19,8 @@ pub struct Nav {
     pub email: String,
     pub company: String,
     pub csrf: String,
-    /// Which section is current (`dashboard`, `jobs`, `applications`, `career-page`, `account`).
+    /// Which section is current (`dashboard`, `jobs`, `applications`, `career-page`, `audit`,
+    /// `account`).
     pub current: &'static str,
 }
 
@@ -58,6 +59,7 @@ pub fn AdminPage(title: String, nav: Option<Nav>, children: Children) -> impl In
                     {link("/admin/jobs", "jobs", "Jobs")}
                     {link("/admin/applications", "applications", "Applications")}
                     {link("/admin/career-page", "career-page", "Career page")}
+                    {link("/admin/audit", "audit", "Audit log")}
                 </ul>
                 <form method="post" action="/admin/logout" class="admin-logout">
                     <CsrfField token=n.csrf.clone()/>

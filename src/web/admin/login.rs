@@ -96,6 +96,7 @@ pub async fn submit(
                 epoch: user.session_epoch,
             };
             session::sign_in(&session, auth).await?;
+            crate::audit::record_member(&state.pool, user.id, "member.signed_in").await?;
             tracing::info!(user_id = %user.id, tenant_id = %user.tenant_id, "admin signed in");
             return Ok(Redirect::to(&next).into_response());
         }
@@ -150,7 +151,8 @@ pub async fn submit(
     Ok(res)
 }
 
-pub async fn logout(admin: AdminUser) -> Result<Response, AppError> {
+pub async fn logout(State(state): State<AppState>, admin: AdminUser) -> Result<Response, AppError> {
+    crate::audit::record_member(&state.pool, admin.user_id, "member.signed_out").await?;
     session::sign_out(&admin.session).await?;
     Ok(Redirect::to("/admin/login").into_response())
 }

@@ -4,6 +4,7 @@
 
 pub mod application;
 pub mod applications;
+pub mod audit_log;
 pub mod board;
 pub mod bulk;
 pub mod career_page;
@@ -59,6 +60,10 @@ fn table() -> Vec<(AdminRoute, MethodRouter<AppState>)> {
     vec![
         (r(Method::GET, "/admin/login", Anyone), get(login::show)),
         (r(Method::POST, "/admin/login", Anyone), post(login::submit)),
+        (
+            r(Method::GET, "/admin/audit", SignedIn),
+            get(audit_log::show),
+        ),
         (
             r(Method::GET, "/admin/account", SignedIn),
             get(password::account_form),

@@ -113,7 +113,10 @@ pub async fn reset_submit(
         return refuse("The two passwords are not the same.".into()).await;
     }
     match reset::complete(&state.pool, &form.token, &form.password).await {
-        Ok(_) => Ok(Redirect::to("/admin/login?reset=done").into_response()),
+        Ok(user_id) => {
+            crate::audit::record_member(&state.pool, user_id, "member.password_reset").await?;
+            Ok(Redirect::to("/admin/login?reset=done").into_response())
+        }
         Err(ResetError::Weak(e)) => refuse(e.message).await,
         Err(ResetError::Invalid) => Ok(expired(&uri).await),
         Err(ResetError::Internal(e)) => Err(AppError::Internal(e)),
@@ -293,6 +296,7 @@ pub async fn account_submit(
     session::sign_in(&admin.session, auth)
         .await
         .map_err(AppError::Internal)?;
+    crate::audit::record_member(&state.pool, admin.user_id, "member.password_changed").await?;
     tracing::info!(user_id = %admin.user_id, "password changed; other sessions ended");
     Ok(Redirect::to("/admin/account?done=password").into_response())
 }

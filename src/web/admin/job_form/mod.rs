@@ -8,6 +8,7 @@
 mod values;
 mod view;
 
+use crate::audit;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
@@ -114,6 +115,9 @@ pub async fn create(
     let mut ttx = admin.begin(&state.pool).await?;
     match postings::save(&mut ttx, admin.tenant.id, PostingChange::Create(draft)).await {
         Ok(saved) => {
+            let detail = serde_json::json!({ "status": saved.posting.status.as_str() });
+            let job = audit::Subject::Job(saved.posting.id);
+            audit::record(&mut ttx, &(&admin).into(), "job.created", job, detail).await?;
             ttx.commit().await?;
             let to = format!("/admin/jobs/{}?done=created", saved.posting.id);
             Ok(Redirect::to(&to).into_response())
@@ -288,6 +292,16 @@ pub async fn update(
     let mut ttx = admin.begin(&state.pool).await?;
     match postings::save(&mut ttx, admin.tenant.id, change).await {
         Ok(_) => {
+            let action = format!("job.{}", act.done());
+            let job = audit::Subject::Job(id);
+            audit::record(
+                &mut ttx,
+                &(&admin).into(),
+                &action,
+                job,
+                serde_json::Value::Null,
+            )
+            .await?;
             ttx.commit().await?;
             let to = if act == Action::Delete {
                 "/admin/jobs?done=deleted".to_string()
