@@ -156,6 +156,19 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
     }
 }
 
+/// The `ORDER BY` of the application list (every ordering total: ties by id).
+fn order_by(sort: Option<Sort>) -> &'static str {
+    match sort.unwrap_or(Sort::Newest) {
+        Sort::Newest => " ORDER BY a.created_at DESC, a.id DESC",
+        Sort::Oldest => " ORDER BY a.created_at ASC, a.id ASC",
+        Sort::Name => " ORDER BY lower(c.last_name), lower(c.first_name), a.id",
+        Sort::Stage => {
+            " ORDER BY array_position(ARRAY['new','screening','interview','offer','hired',
+                'rejected'], a.stage), a.created_at DESC, a.id"
+        }
+    }
+}
+
 /// One page of the tenant's applications matching `f`.
 pub async fn list(ttx: &mut TenantTx, f: &Filter) -> sqlx::Result<ApplicationPage> {
     let mut count = QueryBuilder::<Postgres>::new(
@@ -172,15 +185,7 @@ pub async fn list(ttx: &mut TenantTx, f: &Filter) -> sqlx::Result<ApplicationPag
            JOIN job_postings j ON j.id = a.job_id",
     );
     push_filters(&mut qb, f);
-    qb.push(match f.sort.unwrap_or(Sort::Newest) {
-        Sort::Newest => " ORDER BY a.created_at DESC, a.id DESC",
-        Sort::Oldest => " ORDER BY a.created_at ASC, a.id ASC",
-        Sort::Name => " ORDER BY lower(c.last_name), lower(c.first_name), a.id",
-        Sort::Stage => {
-            " ORDER BY array_position(ARRAY['new','screening','interview','offer','hired',
-                'rejected'], a.stage), a.created_at DESC, a.id"
-        }
-    });
+    qb.push(order_by(f.sort));
     let page = f.page.max(1);
     qb.push(" LIMIT ")
         .push_bind(PAGE_SIZE)
@@ -719,15 +724,7 @@ pub async fn export(
             .push_bind(ids.to_vec())
             .push(")");
     }
-    qb.push(match f.sort.unwrap_or(Sort::Newest) {
-        Sort::Newest => " ORDER BY a.created_at DESC, a.id DESC",
-        Sort::Oldest => " ORDER BY a.created_at ASC, a.id ASC",
-        Sort::Name => " ORDER BY lower(c.last_name), lower(c.first_name), a.id",
-        Sort::Stage => {
-            " ORDER BY array_position(ARRAY['new','screening','interview','offer','hired',
-                'rejected'], a.stage), a.created_at DESC, a.id"
-        }
-    });
+    qb.push(order_by(f.sort));
     qb.push(" LIMIT ").push_bind(EXPORT_MAX_ROWS + 1);
     let rows = qb
         .build_query_as::<ExportRow>()

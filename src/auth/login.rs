@@ -88,6 +88,7 @@ pub async fn attempt(
         user => {
             limiter.fail(&ip_key);
             limiter.fail(&pair_key);
+            let user_id = user.as_ref().map(|u| u.id);
             let everywhere = match user {
                 Some(u) => {
                     let locked = record_failure(pool, u.id).await?.is_some();
@@ -106,6 +107,10 @@ pub async fn attempt(
             let here = limiter
                 .blocked_for(&pair_key, MAX_FAILURES_PER_ACCOUNT)
                 .is_some();
+            if let Some(user_id) = user_id.filter(|_| here && !everywhere) {
+                // The account id only, as above.
+                tracing::warn!(user_id = %user_id, "admin account locked for one client after failed sign-ins");
+            }
             Ok(if here || everywhere {
                 LoginOutcome::Locked {
                     minutes: LOCKOUT_MINUTES,

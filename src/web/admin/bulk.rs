@@ -30,16 +30,7 @@ pub async fn export(
     let mut ttx = admin.begin(&state.pool).await?;
     let rows = pipeline::export(&mut ttx, &filter, None).await?;
     if let Some(rows) = &rows {
-        let detail = serde_json::json!({ "rows": rows.len(), "filtered": true });
-        let subject = audit::Subject::Member(admin.user_id);
-        audit::record(
-            &mut ttx,
-            &(&admin).into(),
-            "applications.exported",
-            subject,
-            detail,
-        )
-        .await?;
+        exported(&mut ttx, &admin, rows.len(), "filtered").await?;
     }
     ttx.commit().await?;
     let Some(rows) = rows else {
@@ -47,8 +38,21 @@ pub async fn export(
             "More than {EXPORT_MAX_ROWS} applications match: narrow the filters (job, stage or dates) and export again."
         )));
     };
-    tracing::info!(user_id = %admin.user_id, rows = rows.len(), "applications exported");
     csv_response(&rows)
+}
+
+/// Records an export (`how`: `filtered` or `selected`) in the audit log and the server log.
+async fn exported(
+    ttx: &mut crate::tenancy::TenantTx,
+    admin: &AdminUser,
+    rows: usize,
+    how: &str,
+) -> sqlx::Result<()> {
+    tracing::info!(user_id = %admin.user_id, rows, how, "applications exported");
+    let mut detail = serde_json::json!({ "rows": rows });
+    detail[how] = serde_json::Value::Bool(true);
+    let subject = audit::Subject::Member(admin.user_id);
+    audit::record(ttx, &admin.into(), "applications.exported", subject, detail).await
 }
 
 pub async fn act(
@@ -84,18 +88,8 @@ pub async fn act(
         let rows = pipeline::export(&mut ttx, &pipeline::Filter::default(), Some(&ids))
             .await?
             .unwrap_or_default();
-        let detail = serde_json::json!({ "rows": rows.len(), "selected": true });
-        let subject = audit::Subject::Member(admin.user_id);
-        audit::record(
-            &mut ttx,
-            &(&admin).into(),
-            "applications.exported",
-            subject,
-            detail,
-        )
-        .await?;
+        exported(&mut ttx, &admin, rows.len(), "selected").await?;
         ttx.commit().await?;
-        tracing::info!(user_id = %admin.user_id, rows = rows.len(), "applications exported");
         return csv_response(&rows);
     }
     let Some(to) = action.strip_prefix("stage:").and_then(Stage::parse) else {
