@@ -627,6 +627,14 @@ mod tests {
     }
 }
 
+/// The job an application belongs to.
+pub async fn job_of(ttx: &mut TenantTx, application_id: Uuid) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar("SELECT job_id FROM applications WHERE id = $1")
+        .bind(application_id)
+        .fetch_optional(&mut **ttx)
+        .await
+}
+
 /// Cards shown per board column; the rest are a link to the filtered list.
 pub const BOARD_COLUMN_CARDS: i64 = 50;
 

@@ -106,6 +106,47 @@ pub async fn create_user(
     }
 }
 
+/// A signed-in user's own password change: `current` must be right, `new` strong enough and
+/// typed twice alike (else the errors, by field: `current`, `password`, `confirm`). Lifts any
+/// lockout and moves the session epoch on (ending every session); returns the new epoch.
+pub async fn change_password(
+    pool: &PgPool,
+    user_id: Uuid,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> anyhow::Result<Result<i32, crate::error::FieldErrors>> {
+    let hash: Option<String> =
+        sqlx::query_scalar("SELECT password_hash FROM public.hr_users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
+    let mut errors = crate::error::FieldErrors::new();
+    if !password::verify(current.to_string(), hash).await {
+        errors.add("current", "That is not your current password.");
+    }
+    if let Err(e) = check_password_strength(new) {
+        errors.add("password", e.message);
+    } else if new != confirm {
+        errors.add("confirm", "The two new passwords are not the same.");
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let new_hash = password::hash(new.to_string()).await?;
+    let epoch: i32 = sqlx::query_scalar(
+        "UPDATE public.hr_users SET password_hash = $2, session_epoch = session_epoch + 1,
+                failed_logins = 0, locked_until = NULL, updated_at = now()
+          WHERE id = $1
+      RETURNING session_epoch",
+    )
+    .bind(user_id)
+    .bind(new_hash)
+    .fetch_one(pool)
+    .await?;
+    Ok(Ok(epoch))
+}
+
 /// Sets a new password for an existing user of tenant `slug`, clears any lockout and ends the
 /// user's sessions.
 pub async fn reset_password(

@@ -503,6 +503,7 @@ async fn every_ordering_is_total_and_pages_and_cursors_list_each_match_once() {
     careers::seed::run(&db.pool, &careers::seed::Spec::new(4, 400, 3))
         .await
         .unwrap();
+    db.caught_up(&search).await;
     for params in [
         vec![],
         vec![("q", "engineer")],

@@ -56,6 +56,7 @@ async fn the_first_results_of_labelled_queries_are_the_jobs_people_mean() {
         )
         .await;
     }
+    db.caught_up(&search).await;
     let company: String =
         sqlx::query_scalar("SELECT name FROM public.tenants WHERE slug <> 'stackworks' LIMIT 1")
             .fetch_one(&db.pool)

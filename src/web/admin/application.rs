@@ -115,14 +115,13 @@ pub async fn act(
             };
             let subject = audit::Subject::Application(app_id);
             audit::record(&mut ttx, &(&admin).into(), action, subject, detail).await?;
-            let to = if form.back == "board" {
-                let job: Uuid = sqlx::query_scalar("SELECT job_id FROM applications WHERE id = $1")
-                    .bind(app_id)
-                    .fetch_one(&mut *ttx)
-                    .await?;
-                format!("/admin/jobs/{job}/board#card-{app_id}")
-            } else {
-                format!("/admin/applications/{app_id}")
+            let board = match form.back.as_str() {
+                "board" => pipeline::job_of(&mut ttx, app_id).await?,
+                _ => None,
+            };
+            let to = match board {
+                Some(job) => format!("/admin/jobs/{job}/board#card-{app_id}"),
+                None => format!("/admin/applications/{app_id}"),
             };
             ttx.commit().await?;
             Ok(Redirect::to(&to).into_response())

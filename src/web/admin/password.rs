@@ -15,7 +15,7 @@ use super::layout::{
 };
 use crate::auth::reset::{self, ResetError};
 use crate::auth::session::{self, SessionAuth};
-use crate::auth::{AdminUser, csrf, password};
+use crate::auth::{AdminUser, csrf};
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
 use crate::web::render;
@@ -257,37 +257,22 @@ pub async fn account_submit(
     uri: Uri,
     Form(form): Form<AccountForm>,
 ) -> Result<Response, AppError> {
-    let hash: Option<String> =
-        sqlx::query_scalar("SELECT password_hash FROM public.hr_users WHERE id = $1")
-            .bind(admin.user_id)
-            .fetch_optional(&state.pool)
-            .await?;
-    let mut errors = FieldErrors::new();
-    if !password::verify(form.current.clone(), hash).await {
-        errors.add("current", "That is not your current password.");
-    }
-    if let Err(e) = crate::auth::check_password_strength(&form.password) {
-        errors.add("password", e.message);
-    } else if form.password != form.confirm {
-        errors.add("confirm", "The two new passwords are not the same.");
-    }
-    if !errors.is_empty() {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(render_account(&uri, status, &admin, errors, None).await);
-    }
-    let new_hash = password::hash(form.password.clone())
-        .await
-        .map_err(AppError::Internal)?;
-    let epoch: i32 = sqlx::query_scalar(
-        "UPDATE public.hr_users SET password_hash = $2, session_epoch = session_epoch + 1,
-                failed_logins = 0, locked_until = NULL, updated_at = now()
-          WHERE id = $1
-      RETURNING session_epoch",
+    let changed = crate::auth::change_password(
+        &state.pool,
+        admin.user_id,
+        &form.current,
+        &form.password,
+        &form.confirm,
     )
-    .bind(admin.user_id)
-    .bind(new_hash)
-    .fetch_one(&state.pool)
-    .await?;
+    .await
+    .map_err(AppError::Internal)?;
+    let epoch = match changed {
+        Ok(epoch) => epoch,
+        Err(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(render_account(&uri, status, &admin, errors, None).await);
+        }
+    };
     let auth = SessionAuth {
         user_id: admin.user_id,
         tenant_id: admin.tenant.id,

@@ -139,6 +139,25 @@ impl TestDb {
         search
     }
 
+    /// Waits (woken by the indexer, at most 60 s) until `search`'s index has applied every catalog
+    /// change committed so far: for tests that write much at once and then need exact answers
+    /// (a request itself waits at most a second for the index, then answers from what it has).
+    pub async fn caught_up(&self, search: &careers::catalog::search::Search) {
+        let last: i64 =
+            sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM public.catalog_changes")
+                .fetch_one(&self.pool)
+                .await
+                .unwrap();
+        let mut rx = search.progress().subscribe();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            rx.wait_for(|c| c.as_ref().is_some_and(|c| c.seq >= last)),
+        )
+        .await
+        .expect("the index catches up within a minute")
+        .unwrap();
+    }
+
     /// Application state over this database, as the server builds it, its indexer started.
     pub fn state(&self) -> AppState {
         let mut settings = careers::config::Settings::from_lookup(None, |_| None).unwrap();
