@@ -646,6 +646,8 @@ pub struct BoardCard {
     pub last_name: String,
     pub stage: Stage,
     pub created_at: DateTime<Utc>,
+    /// The average scorecard rating, if anyone scored it.
+    pub rating: Option<f64>,
 }
 
 /// One column of the board: a stage, how many applications are in it, and the newest cards.
@@ -669,13 +671,16 @@ pub async fn board(ttx: &mut TenantTx, job_id: Uuid) -> sqlx::Result<Vec<BoardCo
     .into_iter()
     .collect();
     let cards = sqlx::query_as::<_, BoardCard>(
-        "SELECT id, first_name, last_name, stage, created_at FROM (
-             SELECT a.id, c.first_name, c.last_name, a.stage, a.created_at,
-                    row_number() OVER (PARTITION BY a.stage ORDER BY a.created_at DESC, a.id DESC) AS n
-               FROM applications a JOIN candidates c ON c.id = a.candidate_id
-              WHERE a.job_id = $1 AND a.suspected_spam IS NULL) ranked
-          WHERE n <= $2
-          ORDER BY created_at DESC, id DESC",
+        "SELECT r.id, r.first_name, r.last_name, r.stage, r.created_at,
+                (SELECT avg(s.rating)::float8 FROM scorecards s WHERE s.application_id = r.id)
+                    AS rating
+           FROM (SELECT a.id, c.first_name, c.last_name, a.stage, a.created_at,
+                        row_number() OVER (PARTITION BY a.stage
+                                           ORDER BY a.created_at DESC, a.id DESC) AS n
+                   FROM applications a JOIN candidates c ON c.id = a.candidate_id
+                  WHERE a.job_id = $1 AND a.suspected_spam IS NULL) r
+          WHERE r.n <= $2
+          ORDER BY r.created_at DESC, r.id DESC",
     )
     .bind(job_id)
     .bind(BOARD_COLUMN_CARDS)
@@ -739,4 +744,64 @@ pub async fn export(
         .fetch_all(&mut **ttx)
         .await?;
     Ok((rows.len() as i64 <= EXPORT_MAX_ROWS).then_some(rows))
+}
+
+/// One reviewer's scorecard of an application.
+#[derive(Debug, Clone, FromRow)]
+pub struct Scorecard {
+    pub reviewer_id: Uuid,
+    pub reviewer_email: String,
+    pub rating: i16,
+    pub notes: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Saves `actor`'s scorecard of application `id` (rating 1–5, notes up to 5,000 characters),
+/// replacing their earlier one; recorded in the history as "scored".
+pub async fn save_scorecard(
+    ttx: &mut TenantTx,
+    id: Uuid,
+    rating: i16,
+    notes: &str,
+    actor: &Actor,
+) -> Result<(), PipelineError> {
+    if !(1..=5).contains(&rating) {
+        return Err(PipelineError::InvalidNote("Choose a rating from 1 to 5."));
+    }
+    let notes = notes.trim();
+    if notes.chars().count() > MAX_NOTE_CHARS {
+        return Err(PipelineError::InvalidNote(
+            "Scorecard notes must be at most 5,000 characters.",
+        ));
+    }
+    let saved = sqlx::query(
+        "INSERT INTO scorecards (application_id, reviewer_id, reviewer_email, rating, notes)
+         SELECT id, $2, $3, $4, $5 FROM applications WHERE id = $1
+         ON CONFLICT (application_id, reviewer_id)
+         DO UPDATE SET rating = EXCLUDED.rating, notes = EXCLUDED.notes,
+                       reviewer_email = EXCLUDED.reviewer_email, updated_at = now()",
+    )
+    .bind(id)
+    .bind(actor.user_id)
+    .bind(&actor.email)
+    .bind(rating)
+    .bind(notes)
+    .execute(&mut **ttx)
+    .await?;
+    if saved.rows_affected() == 0 {
+        return Err(PipelineError::NotFound);
+    }
+    insert_event(ttx, id, "scored", None, None, None, actor).await?;
+    Ok(())
+}
+
+/// The scorecards of application `id`, newest first.
+pub async fn scorecards(ttx: &mut TenantTx, id: Uuid) -> sqlx::Result<Vec<Scorecard>> {
+    sqlx::query_as::<_, Scorecard>(
+        "SELECT reviewer_id, reviewer_email, rating, notes, updated_at FROM scorecards
+          WHERE application_id = $1 ORDER BY updated_at DESC",
+    )
+    .bind(id)
+    .fetch_all(&mut **ttx)
+    .await
 }

@@ -127,3 +127,80 @@ async fn the_board_shows_each_stage_and_a_card_moves_from_it_and_back_to_it() {
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn each_reviewer_keeps_one_scorecard_and_the_board_shows_the_average() {
+    let db = TestDb::new().await;
+    let app = router(db.state());
+    let t = tenant_with_user(&db.pool, "acme").await;
+    careers::auth::create_user(&db.pool, "acme", "lead@acme.example", PASSWORD)
+        .await
+        .unwrap();
+    let hr = sign_in(&app, &t.email).await;
+    let lead = sign_in(&app, "lead@acme.example").await;
+    let job = create_job(&db.pool, &t.tenant, "Backend Engineer", PostingStatus::Open).await;
+    let ada = apply(&db.pool, &t.tenant, job, "Ada", "Lovelace", "ada@x.example").await;
+    let path = format!("/admin/applications/{ada}");
+
+    let page = hr.get(&path).await;
+    assert!(
+        page.body.contains("you have not scored yet"),
+        "{}",
+        page.body
+    );
+    let res = hr
+        .post(
+            &path,
+            &[
+                ("action", "scorecard"),
+                ("rating", "2"),
+                ("notes", "Thin on Rust."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    // A second save replaces the first.
+    hr.post(
+        &path,
+        &[
+            ("action", "scorecard"),
+            ("rating", "4"),
+            ("notes", "Strong after all."),
+        ],
+    )
+    .await;
+    lead.post(
+        &path,
+        &[("action", "scorecard"), ("rating", "5"), ("notes", "")],
+    )
+    .await;
+    // Refused: no rating, or one out of range; nothing saved.
+    let res = lead
+        .post(&path, &[("action", "scorecard"), ("rating", "")])
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    let res = lead
+        .post(&path, &[("action", "scorecard"), ("rating", "9")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+
+    let page = hr.get(&path).await;
+    assert!(
+        page.body.contains("Average 4.5 of 5 from 2 reviewers"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Strong after all.") && !page.body.contains("Thin on Rust."));
+    assert!(
+        page.body.contains("saved a scorecard"),
+        "in the history: {}",
+        page.body
+    );
+    assert!(
+        page.body.contains("<option value=\"4\" selected"),
+        "own rating preselected: {}",
+        page.body
+    );
+    let board = hr.get(&format!("/admin/jobs/{job}/board")).await;
+    assert!(board.body.contains("rated 4.5 of 5"), "{}", board.body);
+}

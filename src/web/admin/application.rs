@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::layout::{AdminPage, CsrfField, Nav, not_found, textarea_text, when};
+use super::layout::{AdminPage, CsrfField, Nav, count_of, not_found, textarea_text, when};
 use crate::applications::pipeline::{
-    self, Actor, ApplicationDetail, Event, PipelineError, SiblingApplication, Stage,
+    self, Actor, ApplicationDetail, Event, PipelineError, Scorecard, SiblingApplication, Stage,
 };
 use crate::audit;
 use crate::auth::AdminUser;
@@ -25,6 +25,9 @@ struct DetailPage {
     app: ApplicationDetail,
     events: Vec<Event>,
     others: Vec<SiblingApplication>,
+    scorecards: Vec<Scorecard>,
+    /// The signed-in reviewer (their own scorecard fills the form).
+    me: Uuid,
     note: String,
     error: Option<String>,
 }
@@ -57,6 +60,11 @@ pub struct ActForm {
     /// `board`: come back to the job's pipeline board after a move.
     #[serde(default)]
     back: String,
+    /// A scorecard's rating (1–5) and notes.
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    notes: String,
 }
 
 pub async fn act(
@@ -90,6 +98,16 @@ pub async fn act(
             }
         },
         "note" => pipeline::add_note(&mut ttx, app_id, &form.note, &actor).await,
+        "scorecard" => {
+            let Ok(rating) = form.rating.trim().parse::<i16>() else {
+                return Err(crate::error::invalid(
+                    "rating",
+                    "Choose a rating from 1 to 5.",
+                ));
+            };
+            detail = serde_json::json!({ "rating": rating });
+            pipeline::save_scorecard(&mut ttx, app_id, rating, &form.notes, &actor).await
+        }
         "restore" => pipeline::restore(
             &mut ttx,
             &admin.tenant,
@@ -102,7 +120,7 @@ pub async fn act(
         _ => {
             return Err(crate::error::invalid(
                 "action",
-                "use stage, note or restore",
+                "use stage, note, scorecard or restore",
             ));
         }
     };
@@ -111,6 +129,7 @@ pub async fn act(
             let action = match form.action.as_str() {
                 "stage" => "application.stage_changed",
                 "note" => "application.note_added",
+                "scorecard" => "application.scored",
                 _ => "application.restored",
             };
             let subject = audit::Subject::Application(app_id);
@@ -173,12 +192,15 @@ async fn render_detail(
     };
     let events = pipeline::events(&mut ttx, id).await?;
     let others = pipeline::other_applications(&mut ttx, app.candidate_id, id).await?;
+    let scorecards = pipeline::scorecards(&mut ttx, id).await?;
     ttx.commit().await?;
     let page = DetailPage {
         nav,
         app,
         events,
         others,
+        scorecards,
+        me: admin.user_id,
         note,
         error,
     };
@@ -289,6 +311,8 @@ fn view(page: DetailPage) -> impl IntoView {
         app,
         events,
         others,
+        scorecards,
+        me,
         note,
         error,
     } = page;
@@ -346,6 +370,7 @@ fn view(page: DetailPage) -> impl IntoView {
                 ),
                 "received" => "application received".to_string(),
                 "restored" => "restored it from suspected spam".to_string(),
+                "scored" => "saved a scorecard".to_string(),
                 _ => "added a note".to_string(),
             };
             let note = e
@@ -438,6 +463,7 @@ fn view(page: DetailPage) -> impl IntoView {
                         <h2>"History"</h2>
                         <ol class="history">{history}</ol>
                     </section>
+                    {scorecard_view(&scorecards, me, &action, &csrf)}
                     <section>
                         <h2>"Add a note"</h2>
                         <form method="post" action=action.clone() class="admin-form">
@@ -453,6 +479,74 @@ fn view(page: DetailPage) -> impl IntoView {
                 </div>
             </div>
         </AdminPage>
+    }
+}
+
+/// The scorecards (average, each reviewer's) and the signed-in reviewer's own form.
+fn scorecard_view(
+    cards: &[Scorecard],
+    me: Uuid,
+    action: &str,
+    csrf: &str,
+) -> impl IntoView + use<> {
+    let mine = cards.iter().find(|c| c.reviewer_id == me);
+    let average = (!cards.is_empty()).then(|| {
+        let avg = cards.iter().map(|c| f64::from(c.rating)).sum::<f64>() / cards.len() as f64;
+        format!(
+            "Average {avg:.1} of 5 from {}",
+            count_of(cards.len() as i64, "reviewer")
+        )
+    });
+    let list = cards
+        .iter()
+        .map(|c| {
+            let notes = (!c.notes.is_empty())
+                .then(|| view! { <blockquote class="prewrap">{c.notes.clone()}</blockquote> });
+            view! {
+                <li><strong>{c.reviewer_email.clone()}</strong>
+                    {format!(": {} of 5 · {}", c.rating, when(c.updated_at))}{notes}</li>
+            }
+        })
+        .collect_view();
+    let current = mine.map_or(0, |c| c.rating);
+    let options = (1..=5)
+        .map(|r: i16| {
+            let label = format!(
+                "{r} — {}",
+                ["", "poor", "weak", "mixed", "good", "excellent"][r as usize]
+            );
+            view! { <option value=r.to_string() selected={r == current}>{label}</option> }
+        })
+        .collect_view();
+    let notes = mine.map(|c| c.notes.clone()).unwrap_or_default();
+    let rating_label = if mine.is_some() {
+        "Your rating"
+    } else {
+        "Your rating (you have not scored yet)"
+    };
+    let (action, csrf) = (action.to_string(), csrf.to_string());
+    view! {
+        <section>
+            <h2>"Scorecards"</h2>
+            {average.map(|a| view! { <p class="meta">{a}</p> })}
+            <ul class="history">{list}</ul>
+            <form method="post" action=action class="admin-form">
+                <CsrfField token=csrf/>
+                <input type="hidden" name="action" value="scorecard"/>
+                <div class="field">
+                    <label for="rating">{rating_label}</label>
+                    <select id="rating" name="rating" required=true>
+                        {(current == 0).then(|| view! { <option value="">"Choose…"</option> })}
+                        {options}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="notes">"Your notes (candidates never see them)"</label>
+                    <textarea id="notes" name="notes" rows="3">{textarea_text(&notes)}</textarea>
+                </div>
+                <button type="submit" class="secondary">"Save scorecard"</button>
+            </form>
+        </section>
     }
 }
 

@@ -73,7 +73,8 @@ fn board_view(nav: Nav, job_id: Uuid, title: String, columns: Vec<BoardColumn>) 
                     view! {
                         <li class="board-card" id=format!("card-{}", card.id)>
                             <a href=href class="board-name">{name}</a>
-                            <p class="meta">{format!("Applied {}", when(card.created_at))}</p>
+                            <p class="meta">{format!("Applied {}", when(card.created_at))}
+                                {card.rating.map(|r| format!(" · rated {r:.1} of 5"))}</p>
                             {can_move.then(|| view! {
                                 <form method="post" action=action class="inline board-move">
                                     <CsrfField token=csrf.clone()/>
