@@ -1,5 +1,5 @@
 //! The per-tenant audit log: who did what and when in the admin (jobs saved and published, stage
-//! moves, notes, exports, resume downloads, sign-ins, password changes). Each event is written in
+//! moves, notes, scorecards, exports, resume downloads, sign-ins, password changes). Each event is written in
 //! the same tenant transaction as the change it records, so a change and its record commit or
 //! roll back together. Subjects are ids: the log copies no candidate personal data.
 
@@ -147,6 +147,7 @@ pub fn describe(action: &str) -> &'static str {
         "job.deleted" => "deleted a job",
         "application.stage_changed" => "moved an application",
         "application.note_added" => "added a note",
+        "application.scored" => "saved a scorecard",
         "application.restored" => "restored an application kept aside as spam",
         "application.resume_downloaded" => "downloaded a resume",
         "applications.exported" => "exported applications as CSV",
@@ -170,6 +171,7 @@ pub const ACTIONS: &[&str] = &[
     "job.deleted",
     "application.stage_changed",
     "application.note_added",
+    "application.scored",
     "application.restored",
     "application.resume_downloaded",
     "applications.exported",

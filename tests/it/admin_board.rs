@@ -203,4 +203,19 @@ async fn each_reviewer_keeps_one_scorecard_and_the_board_shows_the_average() {
     );
     let board = hr.get(&format!("/admin/jobs/{job}/board")).await;
     assert!(board.body.contains("rated 4.5 of 5"), "{}", board.body);
+    // The audit log has each save, with the rating and without the notes.
+    let mut ttx = t.tenant.begin(&db.pool).await.unwrap();
+    let details: Vec<String> = sqlx::query_scalar(
+        "SELECT detail::text FROM audit_events WHERE action = 'application.scored' ORDER BY id",
+    )
+    .fetch_all(&mut *ttx)
+    .await
+    .unwrap();
+    ttx.commit().await.unwrap();
+    assert_eq!(details.len(), 3, "{details:?}");
+    assert!(
+        details
+            .iter()
+            .all(|d| d.contains("rating") && !d.contains("Strong"))
+    );
 }

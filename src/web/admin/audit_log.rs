@@ -84,7 +84,10 @@ fn detail_text(e: &Event) -> Option<String> {
                 ""
             }
         )),
-        _ => d["rows"].as_u64().map(|n| format!("{n} rows")),
+        _ => d["rows"]
+            .as_u64()
+            .map(|n| format!("{n} rows"))
+            .or_else(|| d["rating"].as_i64().map(|r| format!("rated {r} of 5"))),
     }
 }
 
