@@ -102,27 +102,9 @@ impl ListQuery {
         })
     }
 
-    fn with_page(&self, page: i64) -> String {
-        let mut q = self.clone();
-        q.page = page.to_string();
-        let pairs = [
-            ("job", &q.job),
-            ("stage", &q.stage),
-            ("from", &q.from),
-            ("to", &q.to),
-            ("q", &q.q),
-            ("sort", &q.sort),
-            ("page", &q.page),
-            ("view", &q.view),
-        ];
-        let qs = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
-            .finish();
-        format!("/admin/applications?{qs}")
-    }
-
-    /// The CSV export of the same filter (every page).
-    fn export_link(&self) -> String {
+    /// The filter as a query string (empty values left out), on `page` when given.
+    fn query_string(&self, page: Option<i64>) -> String {
+        let page = page.map(|p| p.to_string()).unwrap_or_default();
         let pairs = [
             ("job", &self.job),
             ("stage", &self.stage),
@@ -130,12 +112,21 @@ impl ListQuery {
             ("to", &self.to),
             ("q", &self.q),
             ("sort", &self.sort),
+            ("page", &page),
             ("view", &self.view),
         ];
-        let qs = url::form_urlencoded::Serializer::new(String::new())
+        url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
-            .finish();
-        format!("/admin/applications/export?{qs}")
+            .finish()
+    }
+
+    fn with_page(&self, page: i64) -> String {
+        format!("/admin/applications?{}", self.query_string(Some(page)))
+    }
+
+    /// The CSV export of the same filter (every page).
+    fn export_link(&self) -> String {
+        format!("/admin/applications/export?{}", self.query_string(None))
     }
 
     /// The message after a bulk move, if this page follows one.
