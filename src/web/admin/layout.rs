@@ -11,7 +11,6 @@ use crate::auth::AdminUser;
 use crate::auth::csrf;
 use crate::error::FieldErrors;
 use crate::web::layout::{Document, Head};
-use crate::web::render;
 
 /// The signed-in user as the navigation shows them.
 #[derive(Debug, Clone)]
@@ -185,18 +184,15 @@ pub fn when(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// An admin "not found" page (also what another tenant's ids get).
+/// An admin "not found" page (also what another tenant's ids get): the admin error page of a 404.
 pub async fn not_found(uri: &Uri, nav: Option<Nav>) -> Response {
-    render::page(uri, StatusCode::NOT_FOUND, move || {
-        let nav = nav.clone();
-        view! {
-            <AdminPage title="Not found".to_string() nav=nav>
-                <p>"There is nothing here. It may have been deleted, or the link is wrong."</p>
-                <p><a href="/admin">"Back to the dashboard"</a></p>
-            </AdminPage>
-        }
-    })
-    .await
+    let page = super::errors::ErrorPage::from_body(
+        StatusCode::NOT_FOUND,
+        &axum::http::HeaderMap::new(),
+        b"",
+        false,
+    );
+    super::errors::render(uri, page, nav).await
 }
 
 #[cfg(test)]
