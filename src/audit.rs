@@ -1,5 +1,5 @@
 //! The per-tenant audit log: who did what and when in the admin (jobs saved and published, stage
-//! moves, notes, scorecards, exports, resume downloads, sign-ins, password changes). Each event is written in
+//! moves, notes, scorecards, exports, resume downloads, sign-ins, password changes, team changes). Each event is written in
 //! the same tenant transaction as the change it records, so a change and its record commit or
 //! roll back together. Subjects are ids: the log copies no candidate personal data.
 
@@ -32,6 +32,7 @@ pub enum Subject {
     Job(Uuid),
     Application(Uuid),
     Member(Uuid),
+    Invitation(Uuid),
     CareerPage,
 }
 
@@ -41,6 +42,7 @@ impl Subject {
             Subject::Job(id) => ("job", Some(id)),
             Subject::Application(id) => ("application", Some(id)),
             Subject::Member(id) => ("member", Some(id)),
+            Subject::Invitation(id) => ("invitation", Some(id)),
             Subject::CareerPage => ("career_page", None),
         }
     }
@@ -156,6 +158,13 @@ pub fn describe(action: &str) -> &'static str {
         "member.signed_out" => "signed out",
         "member.password_changed" => "changed their password",
         "member.password_reset" => "reset their password by email",
+        "member.invited" => "invited a member",
+        "member.invitation_revoked" => "revoked an invitation",
+        "member.joined" => "joined the team",
+        "member.role_changed" => "changed a member's role",
+        "member.deactivated" => "deactivated a member",
+        "member.reactivated" => "reactivated a member",
+        "job.team_changed" => "changed a job's hiring team",
         _ => "did something",
     }
 }
@@ -180,4 +189,11 @@ pub const ACTIONS: &[&str] = &[
     "member.signed_out",
     "member.password_changed",
     "member.password_reset",
+    "member.invited",
+    "member.invitation_revoked",
+    "member.joined",
+    "member.role_changed",
+    "member.deactivated",
+    "member.reactivated",
+    "job.team_changed",
 ];

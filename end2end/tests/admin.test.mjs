@@ -124,6 +124,9 @@ test("every admin page fits a 375 px phone without scrolling sideways; tables be
     "/admin/applications",
     application,
     "/admin/career-page",
+    "/admin/team",
+    "/admin/audit",
+    "/admin/account",
     "/admin/applications/00000000-0000-0000-0000-000000000000",
   ];
   for (const path of pages) {

@@ -5,6 +5,7 @@
 pub mod form;
 pub mod idempotency;
 pub mod intake;
+pub mod notify;
 pub mod pending_resume;
 pub mod pipeline;
 pub mod resume;

@@ -90,6 +90,8 @@ pub struct Filter {
     pub page: i64,
     /// The applications kept aside as suspected spam instead of the others.
     pub spam: bool,
+    /// Only these jobs' applications (a hiring manager's scope); `None`: every job.
+    pub within_jobs: Option<Vec<Uuid>>,
 }
 
 /// One line of the application list.
@@ -132,6 +134,11 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
     });
     if let Some(job) = f.job_id {
         qb.push(" AND a.job_id = ").push_bind(job);
+    }
+    if let Some(jobs) = &f.within_jobs {
+        qb.push(" AND a.job_id = ANY(")
+            .push_bind(jobs.clone())
+            .push(")");
     }
     if let Some(stage) = f.stage {
         qb.push(" AND a.stage = ").push_bind(stage);
@@ -327,6 +334,7 @@ pub async fn events(ttx: &mut TenantTx, application_id: Uuid) -> sqlx::Result<Ve
 #[derive(Debug, Clone, FromRow)]
 pub struct SiblingApplication {
     pub id: Uuid,
+    pub job_id: Uuid,
     pub job_title: String,
     pub stage: Stage,
     pub created_at: DateTime<Utc>,
@@ -339,7 +347,7 @@ pub async fn other_applications(
     except: Uuid,
 ) -> sqlx::Result<Vec<SiblingApplication>> {
     sqlx::query_as::<_, SiblingApplication>(
-        "SELECT a.id, j.title AS job_title, a.stage, a.created_at
+        "SELECT a.id, a.job_id, j.title AS job_title, a.stage, a.created_at
            FROM applications a JOIN job_postings j ON j.id = a.job_id
           WHERE a.candidate_id = $1 AND a.id <> $2
           ORDER BY a.created_at DESC",
@@ -412,7 +420,7 @@ pub async fn restore(
     public_url: &str,
 ) -> Result<bool, PipelineError> {
     let restored: Option<(Uuid, String, String, String)> = sqlx::query_as(
-        "UPDATE applications a SET suspected_spam = NULL, updated_at = now()
+        "UPDATE applications a SET suspected_spam = NULL, notified_at = NULL, updated_at = now()
            FROM candidates c, job_postings j
           WHERE a.id = $1 AND a.suspected_spam IS NOT NULL
             AND c.id = a.candidate_id AND j.id = a.job_id

@@ -1,7 +1,11 @@
 //! `AdminUser`: the extractor every admin handler takes. It exists only for a live session whose
-//! user still exists, whose tenant is the one the session was bound to, and — on a tenant's own
-//! domain — whose tenant owns that domain. Tenant data is reachable only through it
-//! ([`AdminUser::begin`]), so a handler without the guard has no way to touch a tenant.
+//! user still exists and is active, whose tenant is the one the session was bound to, whose role
+//! has the [`Access`] the route declares (the route table puts it in the request), and — on a
+//! tenant's own domain — whose tenant owns that domain. Tenant data is reachable only through it
+//! ([`AdminUser::begin`]), so a handler without the guard has no way to touch a tenant. Actions
+//! that need more than their route ([`AdminUser::require`]) and hiring managers' job scope
+//! ([`AdminUser::job_scope`], [`AdminUser::may_read_job`]) are checked here too: the role checks
+//! live in this file and [`super::roles`].
 
 use std::sync::{Arc, OnceLock};
 
@@ -14,6 +18,7 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::login::load_user;
+use super::roles::{Access, Role};
 use super::session::{self, SessionAuth};
 use crate::error::AppError;
 use crate::tenancy::{self, Tenant, TenantTx};
@@ -23,10 +28,36 @@ use crate::tenancy::{self, Tenant, TenantTx};
 pub struct AdminUser {
     pub user_id: Uuid,
     pub email: String,
+    pub role: Role,
     pub tenant: Tenant,
     /// The session's CSRF token, for every form the page renders.
     pub csrf: String,
     pub session: Session,
+}
+
+/// Which jobs' applications a member sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobScope {
+    All,
+    /// A hiring manager: the jobs they are on.
+    Only(Vec<Uuid>),
+}
+
+impl JobScope {
+    pub fn includes(&self, job_id: Uuid) -> bool {
+        match self {
+            JobScope::All => true,
+            JobScope::Only(jobs) => jobs.contains(&job_id),
+        }
+    }
+
+    /// The jobs, when limited (for a query's `job_id = ANY(...)`).
+    pub fn limited(&self) -> Option<&[Uuid]> {
+        match self {
+            JobScope::All => None,
+            JobScope::Only(jobs) => Some(jobs),
+        }
+    }
 }
 
 impl AdminUser {
@@ -34,6 +65,75 @@ impl AdminUser {
     pub async fn begin(&self, pool: &PgPool) -> sqlx::Result<TenantTx> {
         self.tenant.begin(pool).await
     }
+
+    /// Whether this member's role may use something needing `access`.
+    pub fn may(&self, access: Access) -> bool {
+        self.role.may(access)
+    }
+
+    /// Refuses (403, saying who may) an action this member's role does not allow.
+    pub fn require(&self, access: Access) -> Result<(), AppError> {
+        if self.may(access) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(refusal(self.role, access)))
+        }
+    }
+
+    /// The jobs whose applications this member sees.
+    pub async fn job_scope(&self, ttx: &mut TenantTx) -> sqlx::Result<JobScope> {
+        if self.role.sees_every_job() {
+            return Ok(JobScope::All);
+        }
+        let jobs = sqlx::query_scalar("SELECT job_id FROM job_team WHERE user_id = $1")
+            .bind(self.user_id)
+            .fetch_all(&mut **ttx)
+            .await?;
+        Ok(JobScope::Only(jobs))
+    }
+
+    /// Whether this member sees the applications of `job_id` (a job outside a hiring manager's
+    /// scope answers like one that does not exist).
+    pub async fn may_read_job(&self, ttx: &mut TenantTx, job_id: Uuid) -> sqlx::Result<bool> {
+        if self.role.sees_every_job() {
+            return Ok(true);
+        }
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM job_team WHERE job_id = $1 AND user_id = $2)",
+        )
+        .bind(job_id)
+        .bind(self.user_id)
+        .fetch_one(&mut **ttx)
+        .await
+    }
+}
+
+impl AdminUser {
+    /// Whether this member may read application `id` (a hiring manager: one of their jobs');
+    /// `true` for everyone else, whether or not it exists.
+    pub async fn may_read_application(&self, ttx: &mut TenantTx, id: Uuid) -> sqlx::Result<bool> {
+        if self.role.sees_every_job() {
+            return Ok(true);
+        }
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM applications a JOIN job_team t ON t.job_id = a.job_id
+                             WHERE a.id = $1 AND t.user_id = $2)",
+        )
+        .bind(id)
+        .bind(self.user_id)
+        .fetch_one(&mut **ttx)
+        .await
+    }
+}
+
+/// What a member is told when their role does not allow something.
+pub fn refusal(role: Role, access: Access) -> String {
+    format!(
+        "Your role ({}) does not allow this: only {} can. An owner can change your role on the \
+         Team page.",
+        role.label(),
+        access.who()
+    )
 }
 
 /// Where the guard leaves the signed-in user for a layer that renders a page after the handler
@@ -57,12 +157,17 @@ pub enum Rejection {
         next: String,
         wants_json: bool,
     },
+    /// Signed in, but the route needs more than the member's role allows: 403.
+    Forbidden(Role, Access),
     Internal(AppError),
 }
 
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         match self {
+            Rejection::Forbidden(role, access) => {
+                AppError::Forbidden(refusal(role, access)).into_response()
+            }
             Rejection::Anonymous {
                 wants_json: true, ..
             } => AppError::Unauthorized.into_response(),
@@ -130,12 +235,22 @@ where
         let admin = AdminUser {
             user_id: user.id,
             email: user.email,
+            role: user.role,
             tenant,
             csrf,
             session,
         };
         if let Some(slot) = parts.extensions.get::<SignedInSlot>() {
             let _ = slot.0.set(admin.clone());
+        }
+        // The route's own requirement, which the route table attached to the request.
+        let Some(access) = parts.extensions.get::<Access>().copied() else {
+            return Err(Rejection::Internal(AppError::Internal(anyhow::anyhow!(
+                "admin route without its access level in the route table"
+            ))));
+        };
+        if !admin.may(access) {
+            return Err(Rejection::Forbidden(admin.role, access));
         }
         Ok(admin)
     }

@@ -26,6 +26,9 @@ pub enum LoginOutcome {
         minutes: i64,
         everywhere: bool,
     },
+    /// The right password of a member an owner has deactivated (said only to whoever knows the
+    /// password).
+    Deactivated,
     /// Too many failures from this client.
     RateLimited {
         retry_after_secs: u64,
@@ -75,6 +78,10 @@ pub async fn attempt(
     }
     match user {
         Some(u) if ok && host_tenant.is_none_or(|t| t == u.tenant_id) => {
+            if u.deactivated_at.is_some() {
+                limiter.clear(&pair_key);
+                return Ok(LoginOutcome::Deactivated);
+            }
             record_success(pool, u.id).await?;
             limiter.clear(&pair_key);
             Ok(LoginOutcome::SignedIn(u))
@@ -170,11 +177,14 @@ pub struct UserRow {
     pub tenant_id: Uuid,
     pub email: String,
     pub session_epoch: i32,
+    pub role: super::roles::Role,
 }
 
+/// The user of a session, if they exist and are active (a deactivated member is signed out).
 pub async fn load_user(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as::<_, UserRow>(
-        "SELECT id, tenant_id, email, session_epoch FROM public.hr_users WHERE id = $1",
+        "SELECT id, tenant_id, email, session_epoch, role FROM public.hr_users
+          WHERE id = $1 AND deactivated_at IS NULL",
     )
     .bind(user_id)
     .fetch_optional(pool)

@@ -7,7 +7,9 @@ pub mod limiter;
 pub mod login;
 pub mod password;
 pub mod reset;
+pub mod roles;
 pub mod session;
+pub mod team;
 
 pub use guard::AdminUser;
 
@@ -29,10 +31,13 @@ pub struct HrUser {
     pub locked_until: Option<DateTime<Utc>>,
     /// Sessions signed in under another epoch are over (a password change moves it on).
     pub session_epoch: i32,
+    pub role: roles::Role,
+    /// Set when an owner deactivated the member: they cannot sign in.
+    pub deactivated_at: Option<DateTime<Utc>>,
 }
 
-pub const USER_COLUMNS: &str =
-    "id, tenant_id, email, password_hash, failed_logins, locked_until, session_epoch";
+pub const USER_COLUMNS: &str = "id, tenant_id, email, password_hash, failed_logins, locked_until, \
+                                session_epoch, role, deactivated_at";
 
 /// Minimum password length (NIST SP 800-63B recommends at least 8; we ask for 10).
 pub const MIN_PASSWORD_LEN: usize = 10;
@@ -76,7 +81,8 @@ pub fn check_password_strength(password: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// Creates an HR user for the tenant `slug`.
+/// Creates an HR user for the tenant `slug`, an owner (the CLI's `careers user create`; owners
+/// invite everyone else from the team page).
 pub async fn create_user(
     pool: &PgPool,
     slug: &str,

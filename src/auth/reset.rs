@@ -29,7 +29,11 @@ pub async fn request(pool: &PgPool, public_url: &str, email: &str) -> anyhow::Re
     };
     let mut tx = pool.begin().await?;
     let user: Option<(Uuid, Uuid)> =
-        sqlx::query_as("SELECT id, tenant_id FROM public.hr_users WHERE email = $1 FOR UPDATE")
+        // A deactivated member gets no link (and the answer is the same as for no account).
+        sqlx::query_as(
+            "SELECT id, tenant_id FROM public.hr_users
+              WHERE email = $1 AND deactivated_at IS NULL FOR UPDATE",
+        )
             .bind(&email)
             .fetch_optional(&mut *tx)
             .await?;
@@ -120,9 +124,11 @@ pub async fn complete(pool: &PgPool, token: &str, new_password: &str) -> Result<
     let hash = password::hash(new_password.to_string()).await?;
     let mut tx = pool.begin().await?;
     let user: Option<Uuid> = sqlx::query_scalar(
-        "UPDATE public.password_resets SET used_at = now()
-          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
-      RETURNING user_id",
+        "UPDATE public.password_resets r SET used_at = now()
+           FROM public.hr_users u
+          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now()
+            AND u.id = r.user_id AND u.deactivated_at IS NULL
+      RETURNING r.user_id",
     )
     .bind(digest(token))
     .fetch_optional(&mut *tx)

@@ -3,6 +3,7 @@
 
 pub mod db;
 pub mod model;
+pub mod team;
 
 use chrono::Utc;
 use uuid::Uuid;

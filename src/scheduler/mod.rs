@@ -96,6 +96,10 @@ pub fn cadence(settings: &Settings) -> Vec<Entry> {
         ),
         Entry::new(&tasks::counters::TASK, Some(tasks::counters::CRON)),
         Entry::new(
+            &tasks::notifications::TASK,
+            Some(tasks::notifications::CRON),
+        ),
+        Entry::new(
             &tasks::session_purge::TASK,
             Some(tasks::session_purge::CRON),
         ),

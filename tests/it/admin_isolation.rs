@@ -68,7 +68,18 @@ fn target(route: &AdminRoute, job: Uuid, application: Uuid) -> String {
 
 /// A form that would change something if it reached the handler.
 fn mutating_form(path: &str) -> Vec<(&'static str, &'static str)> {
-    if path.starts_with("/admin/jobs/new") {
+    if path.ends_with("/team") && path.starts_with("/admin/jobs/") {
+        vec![
+            ("action", "remove"),
+            ("user", "00000000-0000-0000-0000-000000000000"),
+        ]
+    } else if path == "/admin/team" {
+        vec![
+            ("action", "invite"),
+            ("email", "new@x.example"),
+            ("role", "owner"),
+        ]
+    } else if path.starts_with("/admin/jobs/new") {
         vec![
             ("title", "Injected"),
             ("remote_policy", "on_site"),
@@ -167,7 +178,7 @@ async fn every_admin_route_keeps_tenants_apart_and_refuses_forged_or_anonymous_r
                     assert_eq!(res.status, StatusCode::OK, "{ctx}");
                 }
             }
-            Access::SignedIn => {
+            _ => {
                 // Anonymous: pages redirect to the login form, JSON clients get 401.
                 let res = send(
                     &app,
@@ -275,7 +286,7 @@ async fn every_admin_route_keeps_tenants_apart_and_refuses_forged_or_anonymous_r
                 !res.body.contains("Bravo Secret Role") && !res.body.contains("Bravocandidate"),
                 "{ctx}"
             );
-        } else if route.method == Method::GET && route.access == Access::SignedIn {
+        } else if route.method == Method::GET && route.access != Access::Anyone {
             let res = alice.get(&path).await;
             assert_eq!(res.status, StatusCode::OK, "{ctx}");
             assert!(
@@ -342,4 +353,189 @@ async fn tenancy_domain(pool: &PgPool, slug: &str, host: &str) {
     careers::tenancy::create(pool, slug, "Bravo", &[host.to_string()])
         .await
         .unwrap();
+}
+
+/// Everything of one tenant a refused request must leave as it was.
+#[derive(Debug, PartialEq)]
+struct TenantState {
+    jobs: Vec<(String, String, i64)>,
+    stages: Vec<String>,
+    events: i64,
+    team: i64,
+    members: Vec<(String, String, bool, i32)>,
+    invitations: i64,
+    career_page: Option<String>,
+}
+
+async fn tenant_state(pool: &PgPool, t: &careers::tenancy::Tenant) -> TenantState {
+    let mut ttx = t.begin(pool).await.unwrap();
+    let jobs = sqlx::query_as("SELECT title, status, version FROM job_postings ORDER BY id")
+        .fetch_all(&mut *ttx)
+        .await
+        .unwrap();
+    let stages = sqlx::query_scalar("SELECT stage FROM applications ORDER BY id")
+        .fetch_all(&mut *ttx)
+        .await
+        .unwrap();
+    let events = sqlx::query_scalar("SELECT count(*) FROM application_events")
+        .fetch_one(&mut *ttx)
+        .await
+        .unwrap();
+    let team = sqlx::query_scalar("SELECT count(*) FROM job_team")
+        .fetch_one(&mut *ttx)
+        .await
+        .unwrap();
+    let career_page = sqlx::query_scalar("SELECT tagline FROM career_page")
+        .fetch_optional(&mut *ttx)
+        .await
+        .unwrap()
+        .flatten();
+    let members = sqlx::query_as(
+        "SELECT email, role, deactivated_at IS NULL, session_epoch FROM public.hr_users
+          WHERE tenant_id = $1 ORDER BY email",
+    )
+    .bind(t.id)
+    .fetch_all(&mut *ttx)
+    .await
+    .unwrap();
+    let invitations =
+        sqlx::query_scalar("SELECT count(*) FROM public.invitations WHERE tenant_id = $1")
+            .bind(t.id)
+            .fetch_one(&mut *ttx)
+            .await
+            .unwrap();
+    ttx.commit().await.unwrap();
+    TenantState {
+        jobs,
+        stages,
+        events,
+        team,
+        members,
+        invitations,
+        career_page,
+    }
+}
+
+/// The role dimension: every admin route × every role is allowed or refused as the permission
+/// matrix says (refused: 403 naming the role, and nothing of the tenant changes); a hiring
+/// manager reaches only the applications of the jobs they are on (others: 404, unchanged), and
+/// only to read, note and score them.
+#[tokio::test]
+async fn every_admin_route_allows_each_role_only_what_it_may() {
+    use careers::auth::roles::Role;
+    let db = TestDb::new().await;
+    let app = router(db.state());
+    let owner = tenant_with_user(&db.pool, "alpha").await;
+    let recruiter = member(&db.pool, &owner, "recruiter").await;
+    let manager = member(&db.pool, &owner, "hiring_manager").await;
+    let t = &owner.tenant;
+    let mine = create_job(&db.pool, t, "Managed Role", PostingStatus::Open).await;
+    let theirs = create_job(&db.pool, t, "Unassigned Role", PostingStatus::Open).await;
+    let mine_app = apply(&db.pool, t, mine, "Mina", "Mine", "mina@x.example").await;
+    let theirs_app = apply(&db.pool, t, theirs, "Theo", "Hidden", "theo@x.example").await;
+    let manager_id = user_id(&db.pool, &manager).await;
+    {
+        let mut ttx = t.begin(&db.pool).await.unwrap();
+        careers::postings::team::add(&mut ttx, t.id, mine, manager_id)
+            .await
+            .unwrap()
+            .unwrap();
+        ttx.commit().await.unwrap();
+    }
+    let clients = [
+        (Role::Owner, sign_in(&app, &owner.email).await),
+        (Role::Recruiter, sign_in(&app, &recruiter).await),
+        (Role::HiringManager, sign_in(&app, &manager).await),
+    ];
+    let mut refused = 0;
+    for route in route_list().iter().filter(|r| r.access != Access::Anyone) {
+        for (role, client) in &clients {
+            let ctx = format!("{} {} as {role:?}", route.method, route.path);
+            // The out-of-scope job and application: only a hiring manager is kept from them.
+            let path = target(route, theirs, theirs_app);
+            let form = mutating_form(route.path);
+            if !role.may(route.access) {
+                let before = tenant_state(&db.pool, t).await;
+                let res = if route.method == Method::POST {
+                    client.post(&path, &form).await
+                } else {
+                    client.get(&path).await
+                };
+                assert_eq!(res.status, StatusCode::FORBIDDEN, "{ctx}: {}", res.body);
+                assert!(res.body.contains("Your role"), "{ctx}: {}", res.body);
+                assert!(!res.body.contains("Theo"), "{ctx}");
+                assert_eq!(
+                    tenant_state(&db.pool, t).await,
+                    before,
+                    "{ctx} changed data"
+                );
+                refused += 1;
+            } else if route.method == Method::GET {
+                let res = client.get(&path).await;
+                let want = if *role == Role::HiringManager && route.path.contains("{id}") {
+                    StatusCode::NOT_FOUND
+                } else {
+                    StatusCode::OK
+                };
+                assert_eq!(res.status, want, "{ctx}: {}", res.body);
+                if *role == Role::HiringManager {
+                    assert!(
+                        !res.body.contains("Theo") && !res.body.contains("Unassigned Role"),
+                        "{ctx}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(refused >= 15, "only {refused} refusals checked");
+
+    // The hiring manager on their own job: reads it, its resume, notes and scores it...
+    let hm = &clients[2].1;
+    let own = format!("/admin/applications/{mine_app}");
+    let page = hm.get(&own).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Mina") && !page.body.contains("Move to"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        hm.get(&format!("{own}/resume")).await.status,
+        StatusCode::OK
+    );
+    let res = hm
+        .post(&own, &[("action", "note"), ("note", "Strong portfolio")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = hm
+        .post(
+            &own,
+            &[("action", "scorecard"), ("rating", "4"), ("notes", "Good")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    // ...but does not move it, and cannot note another job's application.
+    let before = tenant_state(&db.pool, t).await;
+    let res = hm
+        .post(&own, &[("action", "stage"), ("stage", "rejected")])
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let other = format!("/admin/applications/{theirs_app}");
+    let res = hm
+        .post(&other, &[("action", "note"), ("note", "peek")])
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = hm.get(&format!("/admin/applications?job={theirs}")).await;
+    assert!(!res.body.contains("Theo"));
+    assert_eq!(tenant_state(&db.pool, t).await, before);
+    // The list and dashboard show their job only.
+    let list = hm.get("/admin/applications").await;
+    assert!(list.body.contains("Mina") && !list.body.contains("Theo"));
+    assert!(!list.body.contains("/admin/applications/bulk"));
+    let dash = hm.get("/admin").await;
+    assert!(dash.body.contains("Managed Role") && !dash.body.contains("Unassigned Role"));
+    assert!(
+        !dash.body.contains("href=\"/admin/jobs\""),
+        "the nav offers what the role cannot use"
+    );
 }

@@ -37,41 +37,8 @@ async fn sign_in_from(app: &axum::Router, ip: &str, email: &str, password: &str)
     .await
 }
 
-/// Posts `pairs` to an anonymous admin form at `path` (fetching its CSRF token from `form_path`).
-async fn post_form(
-    app: &axum::Router,
-    form_path: &str,
-    path: &str,
-    pairs: &[(&str, &str)],
-) -> Page {
-    let form = send(app, get_req(form_path, None)).await;
-    assert_eq!(form.status, StatusCode::OK, "{form_path}: {}", form.body);
-    let cookie = form.session_cookie().unwrap();
-    let csrf = form.csrf();
-    let mut all = vec![("_csrf", csrf.as_str())];
-    all.extend_from_slice(pairs);
-    send(app, post_req(path, Some(&cookie), &all)).await
-}
-
-async fn mails_to(db: &TestDb, to: &str) -> Vec<String> {
-    sqlx::query_scalar(
-        "SELECT body_text FROM public.mail_outbox WHERE to_address = $1 ORDER BY created_at",
-    )
-    .bind(to)
-    .fetch_all(&db.pool)
-    .await
-    .unwrap()
-}
-
 fn token_of(mail: &str) -> String {
-    let at = mail
-        .find("/admin/reset?token=")
-        .expect("the mail has the link")
-        + 19;
-    mail[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_hexdigit())
-        .collect()
+    link_token(mail, "/admin/reset?token=")
 }
 
 #[tokio::test]
@@ -107,8 +74,8 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_other_session() {
     assert_eq!(known.status, StatusCode::OK);
     assert_eq!(unknown.status, StatusCode::OK);
     assert!(known.body.contains(SENT) && unknown.body.contains(SENT));
-    assert!(mails_to(&db, "ghost@acme.example").await.is_empty());
-    let mails = mails_to(&db, &t.email).await;
+    assert!(mails_to(&db.pool, "ghost@acme.example").await.is_empty());
+    let mails = mails_to(&db.pool, &t.email).await;
     assert_eq!(mails.len(), 1, "{mails:?}");
     assert!(mails[0].contains("expires in 60 minutes"), "{}", mails[0]);
     let token = token_of(&mails[0]);
@@ -225,7 +192,7 @@ async fn an_expired_link_does_nothing_and_the_form_cannot_flood_an_inbox() {
         .await;
         assert!(res.body.contains(SENT));
     }
-    let mails = mails_to(&db, &t.email).await;
+    let mails = mails_to(&db.pool, &t.email).await;
     assert_eq!(mails.len() as i64, careers::auth::reset::MAX_PER_HOUR);
     sqlx::query("UPDATE public.password_resets SET expires_at = now() - interval '1 second'")
         .execute(&db.pool)
@@ -304,7 +271,7 @@ async fn guessing_from_one_client_locks_out_that_client_only_and_the_ceiling_yie
         &[("email", &t.email)],
     )
     .await;
-    let token = token_of(&mails_to(&db, &t.email).await[0]);
+    let token = token_of(&mails_to(&db.pool, &t.email).await[0]);
     let new_password = "a brand new password";
     let res = post_form(
         &app,

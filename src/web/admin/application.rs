@@ -15,6 +15,7 @@ use crate::applications::pipeline::{
 };
 use crate::audit;
 use crate::auth::AdminUser;
+use crate::auth::roles::Access;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::render;
@@ -28,6 +29,8 @@ struct DetailPage {
     scorecards: Vec<Scorecard>,
     /// The signed-in reviewer (their own scorecard fills the form).
     me: Uuid,
+    /// Whether they may move the application (owners and recruiters).
+    staff: bool,
     note: String,
     error: Option<String>,
 }
@@ -81,7 +84,14 @@ pub async fn act(
         user_id: admin.user_id,
         email: admin.email.clone(),
     };
+    // Notes and scorecards are every reviewer's; moving and restoring are the staff's.
+    if matches!(form.action.as_str(), "stage" | "restore") {
+        admin.require(Access::Staff)?;
+    }
     let mut ttx = admin.begin(&state.pool).await?;
+    if !admin.may_read_application(&mut ttx, app_id).await? {
+        return Ok(not_found(&uri, Some(Nav::new(&admin, "applications"))).await);
+    }
     let mut detail = serde_json::Value::Null;
     let result = match form.action.as_str() {
         "stage" => match Stage::parse(&form.stage) {
@@ -187,11 +197,16 @@ async fn render_detail(
         return Ok(not_found(uri, Some(nav)).await);
     };
     let mut ttx = admin.begin(&state.pool).await?;
+    if !admin.may_read_application(&mut ttx, id).await? {
+        return Ok(not_found(uri, Some(nav)).await);
+    }
     let Some(app) = pipeline::get(&mut ttx, id).await? else {
         return Ok(not_found(uri, Some(nav)).await);
     };
     let events = pipeline::events(&mut ttx, id).await?;
-    let others = pipeline::other_applications(&mut ttx, app.candidate_id, id).await?;
+    let scope = admin.job_scope(&mut ttx).await?;
+    let mut others = pipeline::other_applications(&mut ttx, app.candidate_id, id).await?;
+    others.retain(|o| scope.includes(o.job_id));
     let scorecards = pipeline::scorecards(&mut ttx, id).await?;
     ttx.commit().await?;
     let page = DetailPage {
@@ -201,6 +216,7 @@ async fn render_detail(
         others,
         scorecards,
         me: admin.user_id,
+        staff: admin.may(Access::Staff),
         note,
         error,
     };
@@ -218,6 +234,9 @@ pub async fn resume(
         return Ok(not_found(&uri, Some(nav)).await);
     };
     let mut ttx = admin.begin(&state.pool).await?;
+    if !admin.may_read_application(&mut ttx, id).await? {
+        return Ok(not_found(&uri, Some(nav)).await);
+    }
     let file = pipeline::resume(&mut ttx, id).await?;
     if file.is_some() {
         let subject = audit::Subject::Application(id);
@@ -313,6 +332,7 @@ fn view(page: DetailPage) -> impl IntoView {
         others,
         scorecards,
         me,
+        staff,
         note,
         error,
     } = page;
@@ -321,7 +341,7 @@ fn view(page: DetailPage) -> impl IntoView {
     let name = format!("{} {}", app.first_name, app.last_name);
     let stage_class = format!("badge stage-{}", app.stage.as_str());
     let moves = app.stage.next_stages();
-    let stage_form = (!moves.is_empty()).then(|| {
+    let stage_form = (staff && !moves.is_empty()).then(|| {
         let opts = moves
             .into_iter()
             .map(|s| view! { <option value=s.as_str()>{s.label()}</option> })
@@ -399,7 +419,7 @@ fn view(page: DetailPage) -> impl IntoView {
         }
     });
     // Kept aside as suspected spam: say why, and offer the one action that matters.
-    let spam_view = app.suspected_spam.clone().map(|reason| {
+    let spam_view = app.suspected_spam.clone().filter(|_| staff).map(|reason| {
         let why = match reason.as_str() {
             "honeypot" => "its form filled in a field that is hidden from people".to_string(),
             other => other.to_string(),
@@ -415,7 +435,7 @@ fn view(page: DetailPage) -> impl IntoView {
             </div>
         }
     });
-    let job_href = format!("/admin/jobs/{}", app.job_id);
+    let job_href = staff.then(|| format!("/admin/jobs/{}", app.job_id));
     let source = [
         ("Source", app.source.clone()),
         ("UTM source", app.utm_source.clone()),

@@ -15,6 +15,7 @@ use crate::applications::pipeline::{
     self, ApplicationPage, Filter, JobOption, PAGE_SIZE, Sort, Stage,
 };
 use crate::auth::AdminUser;
+use crate::auth::roles::Access;
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
 use crate::web::render;
@@ -99,6 +100,7 @@ impl ListQuery {
             sort,
             page,
             spam: self.view == "spam",
+            within_jobs: None,
         })
     }
 
@@ -155,11 +157,22 @@ pub async fn list(
     uri: Uri,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let filter = query.filter()?;
+    let mut filter = query.filter()?;
     let mut ttx = admin.begin(&state.pool).await?;
+    let scope = admin.job_scope(&mut ttx).await?;
+    filter.within_jobs = scope.limited().map(<[Uuid]>::to_vec);
+    if filter.spam {
+        // Spam is triaged by owners and recruiters.
+        admin.require(Access::Staff)?;
+    }
     let page = pipeline::list(&mut ttx, &filter).await?;
-    let jobs = pipeline::job_options(&mut ttx).await?;
-    let spam = pipeline::spam_count(&mut ttx).await?;
+    let mut jobs = pipeline::job_options(&mut ttx).await?;
+    jobs.retain(|j| scope.includes(j.id));
+    let spam = if admin.may(Access::Staff) {
+        pipeline::spam_count(&mut ttx).await?
+    } else {
+        0
+    };
     ttx.commit().await?;
     let nav = Nav::new(&admin, "applications");
     let current = filter.page;
@@ -185,6 +198,8 @@ fn view(
     spam: i64,
 ) -> impl IntoView {
     let showing_spam = query.view == "spam";
+    // Hiring managers read; selecting, moving and exporting are for owners and recruiters.
+    let staff = nav.role.may(Access::Staff);
     let csrf = nav.csrf.clone();
     let notice = query.bulk_notice();
     let export = query.export_link();
@@ -242,12 +257,15 @@ fn view(
                 });
                 let stage_class = format!("badge stage-{}", r.stage.as_str());
                 let pick_label = format!("Select {} {}", r.first_name, r.last_name);
+                let pick = staff.then(|| view! {
+                    <td class="pick" data-label="Select">
+                        <input type="checkbox" name="id" value=r.id.to_string() form="bulk"
+                            aria-label=pick_label.clone()/>
+                    </td>
+                });
                 view! {
                     <tr>
-                        <td class="pick" data-label="Select">
-                            <input type="checkbox" name="id" value=r.id.to_string() form="bulk"
-                                aria-label=pick_label/>
-                        </td>
+                        {pick}
                         <td class="lead-cell"><a href=href>{format!("{} {}", r.first_name, r.last_name)}</a>{more}</td>
                         <td data-label="Email">{r.email}</td>
                         <td data-label="Job">{r.job_title}</td>
@@ -269,19 +287,24 @@ fn view(
                 view! { <option value=value>{label}</option> }
             })
             .collect_view();
+        let bulk = staff.then(|| {
+            view! {
+                <form method="post" action="/admin/applications/bulk" id="bulk" class="actions">
+                    <CsrfField token=csrf.clone()/>
+                    <label for="bulk-action">"With the selected"</label>
+                    <select id="bulk-action" name="bulk">
+                        {bulk_opts}
+                        <option value="export">"Export as CSV"</option>
+                    </select>
+                    <button type="submit" class="secondary">"Apply"</button>
+                </form>
+            }
+        });
         view! {
-            <form method="post" action="/admin/applications/bulk" id="bulk" class="actions">
-                <CsrfField token=csrf.clone()/>
-                <label for="bulk-action">"With the selected"</label>
-                <select id="bulk-action" name="bulk">
-                    {bulk_opts}
-                    <option value="export">"Export as CSV"</option>
-                </select>
-                <button type="submit" class="secondary">"Apply"</button>
-            </form>
+            {bulk}
             <table class="data">
                 <thead><tr>
-                    <th scope="col"><span class="visually-hidden">"Select"</span></th>
+                    {staff.then(|| view! { <th scope="col"><span class="visually-hidden">"Select"</span></th> })}
                     <th scope="col">"Candidate"</th><th scope="col">"Email"</th>
                     <th scope="col">"Job"</th><th scope="col">"Stage"</th><th scope="col">"Applied"</th>
                 </tr></thead>
@@ -324,7 +347,7 @@ fn view(
             {notice.map(|n| view! { <p class="flash" role="status">{n}</p> })}
             <p class="meta" role="status">
                 {count_of(page.total, "application")}
-                {(page.total > 0).then(|| view! { " · "<a href=export>"Export these as CSV"</a> })}
+                {(staff && page.total > 0).then(|| view! { " · "<a href=export>"Export these as CSV"</a> })}
             </p>
             {body}
             <nav class="pagination" aria-label="Pages">

@@ -74,6 +74,16 @@ fn subject_link(e: &Event) -> Option<impl IntoView + use<>> {
 }
 
 fn detail_text(e: &Event) -> Option<String> {
+    let base = change_text(e);
+    // Team changes name the member (staff, not candidates).
+    match (e.detail["member"].as_str(), base) {
+        (Some(m), Some(b)) => Some(format!("{m}: {b}")),
+        (Some(m), None) => Some(m.to_string()),
+        (None, b) => b,
+    }
+}
+
+fn change_text(e: &Event) -> Option<String> {
     let d = &e.detail;
     match (d["from"].as_str(), d["to"].as_str()) {
         (Some(from), Some(to)) => Some(format!(
@@ -87,7 +97,8 @@ fn detail_text(e: &Event) -> Option<String> {
         _ => d["rows"]
             .as_u64()
             .map(|n| format!("{n} rows"))
-            .or_else(|| d["rating"].as_i64().map(|r| format!("rated {r} of 5"))),
+            .or_else(|| d["rating"].as_i64().map(|r| format!("rated {r} of 5")))
+            .or_else(|| d["role"].as_str().map(|r| format!("as {r}"))),
     }
 }
 

@@ -6,9 +6,10 @@ use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use leptos::prelude::*;
 
-use super::layout::{AdminPage, Nav, when};
-use crate::applications::pipeline::{self, Stage};
+use super::layout::{AdminPage, Nav, count_of, when};
+use crate::applications::pipeline::{self, JobOption, Stage};
 use crate::auth::AdminUser;
+use crate::auth::guard::JobScope;
 use crate::company::overview::{self, ClosingJob, ReconcileResult};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -23,6 +24,25 @@ pub async fn show(
     uri: Uri,
 ) -> Result<Response, AppError> {
     let mut ttx = admin.begin(&state.pool).await?;
+    if let JobScope::Only(mine) = admin.job_scope(&mut ttx).await? {
+        // A hiring manager: the jobs they are on, and their applications.
+        let stats = pipeline::job_stats(&mut ttx, admin.tenant.id).await?;
+        let jobs: Vec<(JobOption, i64)> = pipeline::job_options(&mut ttx)
+            .await?
+            .into_iter()
+            .filter(|j| mine.contains(&j.id))
+            .map(|j| {
+                let n = stats.get(&j.id).map_or(0, |s| s.applications);
+                (j, n)
+            })
+            .collect();
+        ttx.commit().await?;
+        let nav = Nav::new(&admin, "dashboard");
+        return Ok(render::page(&uri, StatusCode::OK, move || {
+            reviewer_view(nav.clone(), jobs.clone())
+        })
+        .await);
+    }
     let open = overview::open_jobs(&mut ttx).await?;
     let by_stage = pipeline::recent_by_stage(&mut ttx, 7).await?;
     let closing = overview::closing_soon(&mut ttx, CLOSING_DAYS).await?;
@@ -39,6 +59,31 @@ pub async fn show(
         )
     })
     .await)
+}
+
+/// A hiring manager's dashboard: their jobs, each with its applications.
+fn reviewer_view(nav: Nav, jobs: Vec<(JobOption, i64)>) -> impl IntoView {
+    let body = if jobs.is_empty() {
+        view! { <p class="empty">"You are not on any job's hiring team yet. A recruiter or owner adds you from the job's page."</p> }
+            .into_any()
+    } else {
+        let items = jobs
+            .into_iter()
+            .map(|(j, n)| {
+                let href = format!("/admin/applications?job={}", j.id);
+                view! { <li><a href=href>{j.title}</a>{format!(" — {}", count_of(n, "application"))}</li> }
+            })
+            .collect_view();
+        view! { <ul>{items}</ul> }.into_any()
+    };
+    view! {
+        <AdminPage title="Dashboard".to_string() nav=Some(nav)>
+            <section class="card">
+                <h2>"Your jobs"</h2>
+                {body}
+            </section>
+        </AdminPage>
+    }
 }
 
 fn view(

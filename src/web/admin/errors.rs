@@ -32,6 +32,10 @@ fn section(path: &str) -> &'static str {
         "applications"
     } else if path.starts_with("/admin/career-page") {
         "career-page"
+    } else if path.starts_with("/admin/notifications") {
+        "notifications"
+    } else if path.starts_with("/admin/team") {
+        "team"
     } else if path.starts_with("/admin/audit") {
         "audit"
     } else if path.starts_with("/admin/account") {

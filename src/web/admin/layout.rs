@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use crate::auth::AdminUser;
 use crate::auth::csrf;
+use crate::auth::roles::{Access, Role};
 use crate::error::FieldErrors;
 use crate::web::layout::{Document, Head};
 
@@ -18,9 +19,11 @@ pub struct Nav {
     pub email: String,
     pub company: String,
     pub csrf: String,
-    /// Which section is current (`dashboard`, `jobs`, `applications`, `career-page`, `audit`,
-    /// `account`).
+    /// Which section is current (`dashboard`, `jobs`, `applications`, `career-page`, `team`,
+    /// `audit`, `account`, `notifications`).
     pub current: &'static str,
+    /// The member's role: the navigation shows only what it allows.
+    pub role: Role,
 }
 
 impl Nav {
@@ -30,6 +33,7 @@ impl Nav {
             company: admin.tenant.name.clone(),
             csrf: admin.csrf.clone(),
             current,
+            role: admin.role,
         }
     }
 }
@@ -50,18 +54,22 @@ pub fn AdminPage(title: String, nav: Option<Nav>, children: Children) -> impl In
             let current = (n.current == key).then_some("page");
             view! { <li><a href=href aria-current=current>{label}</a></li> }
         };
+        let (staff, owner) = (n.role.may(Access::Staff), n.role.may(Access::Owner));
         view! {
             <nav class="admin-nav" aria-label="Admin">
                 <span class="admin-company">{n.company.clone()}</span>
                 <ul>
                     {link("/admin", "dashboard", "Dashboard")}
-                    {link("/admin/jobs", "jobs", "Jobs")}
+                    {staff.then(|| link("/admin/jobs", "jobs", "Jobs"))}
                     {link("/admin/applications", "applications", "Applications")}
-                    {link("/admin/career-page", "career-page", "Career page")}
-                    {link("/admin/audit", "audit", "Audit log")}
+                    {staff.then(|| link("/admin/career-page", "career-page", "Career page"))}
+                    {owner.then(|| link("/admin/team", "team", "Team"))}
+                    {owner.then(|| link("/admin/audit", "audit", "Audit log"))}
                 </ul>
                 <form method="post" action="/admin/logout" class="admin-logout">
                     <CsrfField token=n.csrf.clone()/>
+                    <a class="admin-user" href="/admin/notifications"
+                        aria-current=(n.current == "notifications").then_some("page")>"Notifications"</a>
                     <a class="admin-user" href="/admin/account"
                         aria-current=(n.current == "account").then_some("page")>{n.email.clone()}</a>
                     <button type="submit" class="secondary">"Sign out"</button>

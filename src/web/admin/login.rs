@@ -21,6 +21,10 @@ use crate::state::AppState;
 use crate::web::render;
 
 /// The one message for an unknown email or a wrong password.
+/// What a deactivated member sees after typing their (right) password.
+pub const DEACTIVATED: &str = "This account has been deactivated by an owner of your company. \
+                               Ask them to reactivate it or to invite you again.";
+
 pub const INVALID_LOGIN: &str = "That email and password do not match an account.";
 
 #[derive(Debug, Deserialize)]
@@ -101,6 +105,7 @@ pub async fn submit(
             return Ok(Redirect::to(&next).into_response());
         }
         LoginOutcome::Invalid => (StatusCode::UNAUTHORIZED, INVALID_LOGIN.to_string(), None),
+        LoginOutcome::Deactivated => (StatusCode::FORBIDDEN, DEACTIVATED.to_string(), None),
         LoginOutcome::Locked {
             minutes,
             everywhere: false,

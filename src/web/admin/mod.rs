@@ -11,10 +11,13 @@ pub mod career_page;
 pub mod dashboard;
 pub mod errors;
 pub mod job_form;
+pub mod job_team;
 pub mod jobs;
 pub mod layout;
 pub mod login;
+pub mod notifications;
 pub mod password;
+pub mod team;
 
 use std::sync::Arc;
 
@@ -32,14 +35,9 @@ use crate::error::AppError;
 use crate::state::AppState;
 use layout::AdminPage;
 
-/// Who may use a route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// The login form: anyone.
-    Anyone,
-    /// Every other admin route: a signed-in HR user (handlers take [`crate::auth::AdminUser`]).
-    SignedIn,
-}
+/// Who may use a route (the guard checks it against the member's role; see
+/// [`crate::auth::roles`]).
+pub use crate::auth::roles::Access;
 
 /// One admin route: method, path template (`{id}` is a job or application id) and access.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +49,7 @@ pub struct AdminRoute {
 
 /// Every admin route with its handler.
 fn table() -> Vec<(AdminRoute, MethodRouter<AppState>)> {
-    use Access::{Anyone, SignedIn};
+    use Access::{Anyone, Member, Owner, Staff};
     let r = |method: Method, path: &'static str, access: Access| AdminRoute {
         method,
         path,
@@ -60,16 +58,13 @@ fn table() -> Vec<(AdminRoute, MethodRouter<AppState>)> {
     vec![
         (r(Method::GET, "/admin/login", Anyone), get(login::show)),
         (r(Method::POST, "/admin/login", Anyone), post(login::submit)),
+        (r(Method::GET, "/admin/audit", Owner), get(audit_log::show)),
         (
-            r(Method::GET, "/admin/audit", SignedIn),
-            get(audit_log::show),
-        ),
-        (
-            r(Method::GET, "/admin/account", SignedIn),
+            r(Method::GET, "/admin/account", Member),
             get(password::account_form),
         ),
         (
-            r(Method::POST, "/admin/account", SignedIn),
+            r(Method::POST, "/admin/account", Member),
             post(password::account_submit),
         ),
         (
@@ -89,61 +84,83 @@ fn table() -> Vec<(AdminRoute, MethodRouter<AppState>)> {
             post(password::reset_submit),
         ),
         (
-            r(Method::POST, "/admin/logout", SignedIn),
+            r(Method::GET, "/admin/notifications", Member),
+            get(notifications::show),
+        ),
+        (
+            r(Method::POST, "/admin/notifications", Member),
+            post(notifications::save),
+        ),
+        (r(Method::GET, "/admin/team", Owner), get(team::show)),
+        (r(Method::POST, "/admin/team", Owner), post(team::act)),
+        (
+            r(Method::GET, "/admin/invite", Anyone),
+            get(team::invite_form),
+        ),
+        (
+            r(Method::POST, "/admin/invite", Anyone),
+            post(team::invite_accept),
+        ),
+        (
+            r(Method::POST, "/admin/logout", Member),
             post(login::logout),
         ),
-        (r(Method::GET, "/admin", SignedIn), get(dashboard::show)),
-        (r(Method::GET, "/admin/jobs", SignedIn), get(jobs::list)),
+        (r(Method::GET, "/admin", Member), get(dashboard::show)),
+        (r(Method::GET, "/admin/jobs", Staff), get(jobs::list)),
         (
-            r(Method::GET, "/admin/jobs/new", SignedIn),
+            r(Method::GET, "/admin/jobs/new", Staff),
             get(job_form::new_form),
         ),
         (
-            r(Method::POST, "/admin/jobs/new", SignedIn),
+            r(Method::POST, "/admin/jobs/new", Staff),
             post(job_form::create),
         ),
         (
-            r(Method::GET, "/admin/jobs/{id}", SignedIn),
+            r(Method::GET, "/admin/jobs/{id}", Staff),
             get(job_form::edit_form),
         ),
         (
-            r(Method::GET, "/admin/jobs/{id}/board", SignedIn),
+            r(Method::GET, "/admin/jobs/{id}/board", Staff),
             get(board::show),
         ),
         (
-            r(Method::POST, "/admin/jobs/{id}", SignedIn),
+            r(Method::POST, "/admin/jobs/{id}", Staff),
             post(job_form::update),
         ),
         (
-            r(Method::GET, "/admin/applications", SignedIn),
+            r(Method::POST, "/admin/jobs/{id}/team", Staff),
+            post(job_team::act),
+        ),
+        (
+            r(Method::GET, "/admin/applications", Member),
             get(applications::list),
         ),
         (
-            r(Method::GET, "/admin/applications/export", SignedIn),
+            r(Method::GET, "/admin/applications/export", Staff),
             get(bulk::export),
         ),
         (
-            r(Method::POST, "/admin/applications/bulk", SignedIn),
+            r(Method::POST, "/admin/applications/bulk", Staff),
             post(bulk::act),
         ),
         (
-            r(Method::GET, "/admin/applications/{id}", SignedIn),
+            r(Method::GET, "/admin/applications/{id}", Member),
             get(application::show),
         ),
         (
-            r(Method::POST, "/admin/applications/{id}", SignedIn),
+            r(Method::POST, "/admin/applications/{id}", Member),
             post(application::act),
         ),
         (
-            r(Method::GET, "/admin/applications/{id}/resume", SignedIn),
+            r(Method::GET, "/admin/applications/{id}/resume", Member),
             get(application::resume),
         ),
         (
-            r(Method::GET, "/admin/career-page", SignedIn),
+            r(Method::GET, "/admin/career-page", Staff),
             get(career_page::show),
         ),
         (
-            r(Method::POST, "/admin/career-page", SignedIn),
+            r(Method::POST, "/admin/career-page", Staff),
             post(career_page::save),
         ),
     ]
@@ -159,7 +176,8 @@ pub fn route_list() -> Vec<AdminRoute> {
 pub fn routes(state: &AppState) -> Router<AppState> {
     let mut router = Router::new();
     for (route, handler) in table() {
-        router = router.route(route.path, handler);
+        // The guard reads the route's access level from the request.
+        router = router.route(route.path, handler.layer(Extension(route.access)));
     }
     let store = session::store(state.pool.clone());
     router

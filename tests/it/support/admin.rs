@@ -110,6 +110,30 @@ pub async fn tenant_with_user(pool: &PgPool, slug: &str) -> TenantUser {
     TenantUser { tenant, email }
 }
 
+/// Adds a member with `role` to the tenant of `owner` (password [`PASSWORD`]); their email.
+pub async fn member(pool: &PgPool, owner: &TenantUser, role: &str) -> String {
+    let email = format!("{role}@{}.example", owner.tenant.slug);
+    careers::auth::create_user(pool, &owner.tenant.slug, &email, PASSWORD)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE public.hr_users SET role = $2 WHERE email = $1")
+        .bind(&email)
+        .bind(role)
+        .execute(pool)
+        .await
+        .unwrap();
+    email
+}
+
+/// The id of the HR user with `email`.
+pub async fn user_id(pool: &PgPool, email: &str) -> Uuid {
+    sqlx::query_scalar("SELECT id FROM public.hr_users WHERE email = $1")
+        .bind(email)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
 /// A signed-in admin client.
 pub struct Client {
     pub app: Router,
@@ -255,3 +279,34 @@ pub async fn apply(
 }
 
 pub const RESUME: &[u8] = b"%PDF-1.4\n% test resume\n";
+
+/// Posts `pairs` to an anonymous admin form at `path` (fetching its CSRF token from `form_path`).
+pub async fn post_form(app: &Router, form_path: &str, path: &str, pairs: &[(&str, &str)]) -> Page {
+    let form = send(app, get_req(form_path, None)).await;
+    assert_eq!(form.status, StatusCode::OK, "{form_path}: {}", form.body);
+    let cookie = form.session_cookie().unwrap();
+    let csrf = form.csrf();
+    let mut all = vec![("_csrf", csrf.as_str())];
+    all.extend_from_slice(pairs);
+    send(app, post_req(path, Some(&cookie), &all)).await
+}
+
+/// The bodies of the outbox's mails to `to`, oldest first.
+pub async fn mails_to(pool: &PgPool, to: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT body_text FROM public.mail_outbox WHERE to_address = $1 ORDER BY created_at",
+    )
+    .bind(to)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// The hex token after `prefix` (e.g. `/admin/reset?token=`) in a mail.
+pub fn link_token(mail: &str, prefix: &str) -> String {
+    let at = mail.find(prefix).expect("the mail has the link") + prefix.len();
+    mail[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect()
+}

@@ -39,11 +39,16 @@ struct Stored {
     updated_at: DateTime<Utc>,
     preview_html: String,
     applications: i64,
+    /// The job's hiring team, and every active member (to add from).
+    team: Vec<postings::team::TeamMember>,
+    members: Vec<(Uuid, String, crate::auth::roles::Role)>,
 }
 
 impl Stored {
     fn new(p: &Posting, applications: i64) -> Self {
         Stored {
+            team: Vec::new(),
+            members: Vec::new(),
             id: p.id,
             status: p.status,
             version: p.version,
@@ -52,6 +57,16 @@ impl Stored {
             preview_html: sanitize_description(&p.description),
             applications,
         }
+    }
+
+    async fn load_team(
+        &mut self,
+        ttx: &mut crate::tenancy::TenantTx,
+        tenant_id: Uuid,
+    ) -> sqlx::Result<()> {
+        self.team = postings::team::members(ttx, self.id).await?;
+        self.members = crate::auth::team::active_members(ttx, tenant_id).await?;
+        Ok(())
     }
 }
 
@@ -118,6 +133,8 @@ pub async fn create(
             let detail = serde_json::json!({ "status": saved.posting.status.as_str() });
             let job = audit::Subject::Job(saved.posting.id);
             audit::record(&mut ttx, &(&admin).into(), "job.created", job, detail).await?;
+            // Whoever posts a job is on its hiring team (and told of its applications).
+            postings::team::add(&mut ttx, admin.tenant.id, saved.posting.id, admin.user_id).await?;
             ttx.commit().await?;
             let to = format!("/admin/jobs/{}?done=created", saved.posting.id);
             Ok(Redirect::to(&to).into_response())
@@ -148,12 +165,16 @@ pub async fn edit_form(
         return Ok(not_found(&uri, Some(nav)).await);
     };
     let stats = pipeline::job_stats(&mut ttx, admin.tenant.id).await?;
+    let mut stored = Stored::new(
+        &posting,
+        stats.get(&id).map(|s| s.applications).unwrap_or(0),
+    );
+    stored.load_team(&mut ttx, admin.tenant.id).await?;
     ttx.commit().await?;
-    let apps = stats.get(&id).map(|s| s.applications).unwrap_or(0);
     let flash = q.done.as_deref().and_then(done_message).map(str::to_string);
     let page = FormPage {
         nav,
-        stored: Some(Stored::new(&posting, apps)),
+        stored: Some(stored),
         values: JobFormValues::from_posting(&posting),
         errors: FieldErrors::new(),
         problem: None,
@@ -170,6 +191,7 @@ fn done_message(done: &str) -> Option<&'static str> {
         "closed" => "The job is closed to new applications.",
         "reopened" => "The job is open again.",
         "archived" => "The job is archived.",
+        "team" => "The hiring team was changed.",
         _ => return None,
     })
 }
@@ -341,13 +363,14 @@ async fn refuse(
     let Some(posting) = postings::db::get(&mut ttx, id).await? else {
         return Ok(not_found(uri, Some(nav)).await);
     };
+    let mut stored = Stored::new(&posting, 0);
+    stored.load_team(&mut ttx, admin.tenant.id).await?;
     ttx.commit().await?;
     let status = if problem.is_some() {
         StatusCode::CONFLICT
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let mut stored = Stored::new(&posting, 0);
     let values = match typed {
         Some(values) => {
             stored.version = values.version.unwrap_or(stored.version);

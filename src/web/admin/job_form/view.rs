@@ -251,6 +251,9 @@ pub(super) fn form_view(page: FormPage) -> impl IntoView {
             </section>
         }
     });
+    let team = stored.as_ref().map(|s| {
+        super::super::job_team::team_section(s.id, csrf.clone(), s.team.clone(), s.members.clone())
+    });
     let submit = if stored.is_some() {
         view! { <button type="submit" name="action" value="save">"Save changes"</button> }
             .into_any()
@@ -313,6 +316,7 @@ pub(super) fn form_view(page: FormPage) -> impl IntoView {
                 {question_rows(&v, &e)}
                 <div class="form-actions">{submit}" "<a href="/admin/jobs">"Cancel"</a></div>
             </form>
+            {team}
             {preview}
         </AdminPage>
     }
